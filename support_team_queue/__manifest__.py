@@ -1,0 +1,31 @@
+{
+    "name": "Support Team Queue",
+    "summary": "Multi-user support desk: teams, groups, operators, a ticket "
+    "queue and a role hierarchy with private-access sharing",
+    "version": "18.0.1.0.0",
+    "category": "Services/Support",
+    "website": "https://github.com/support-team-queue/support_team_queue",
+    "author": "support_team_queue developers",
+    "license": "LGPL-3",
+    "depends": ["mail", "portal", "contacts"],
+    "data": [
+        "security/support_security.xml",
+        "security/ir.model.access.csv",
+        "security/support_rules.xml",
+        "data/support_ticket_sequence.xml",
+        "data/support_ticket_category_data.xml",
+        "views/support_ticket_views.xml",
+        "views/support_team_views.xml",
+        "views/support_group_views.xml",
+        "views/support_role_views.xml",
+        "views/support_ticket_category_views.xml",
+        "views/res_users_views.xml",
+        "views/res_partner_views.xml",
+        "views/support_menus.xml",
+    ],
+    "demo": [
+        "demo/support_demo.xml",
+    ],
+    "application": True,
+    "installable": True,
+}

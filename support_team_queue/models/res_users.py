@@ -1,0 +1,159 @@
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    support_role_id = fields.Many2one(
+        "support.role",
+        string="Support Role",
+        index=True,
+        ondelete="restrict",
+        help="The user's place in the support hierarchy: they see the "
+        "tickets owned by holders of every role below it, and receive the "
+        "role's profiles.",
+    )
+    support_team_ids = fields.Many2many(
+        "support.team",
+        "support_team_operator_rel",
+        "user_id",
+        "team_id",
+        string="Support Teams",
+        help="Technical: the other side of the teams' operators.",
+    )
+    support_team_id = fields.Many2one(
+        "support.team",
+        string="Support Team",
+        compute="_compute_support_team_id",
+        inverse="_inverse_support_team_id",
+        search="_search_support_team_id",
+        help="The support team this user is an operator of (one at most).",
+    )
+    support_group_ids = fields.Many2many(
+        "support.group",
+        string="Support Groups",
+        compute="_compute_support_group_ids",
+        search="_search_support_group_ids",
+        help="Groups this user is an effective member of.",
+    )
+    support_superior_user_ids = fields.Many2many(
+        "res.users",
+        string="Support Superiors",
+        compute="_compute_support_superior_user_ids",
+        search="_search_support_superior_user_ids",
+        help="Holders of a role strictly above this user's role: they see "
+        "the tickets this user owns.",
+    )
+
+    @api.depends("support_team_ids")
+    def _compute_support_team_id(self):
+        for user in self:
+            user.support_team_id = user.support_team_ids[:1]
+
+    def _inverse_support_team_id(self):
+        for user in self:
+            user.support_team_ids = [Command.set(user.support_team_id.ids)]
+
+    def _search_support_team_id(self, operator, value):
+        return [("support_team_ids", operator, value)]
+
+    @api.constrains("support_team_ids")
+    def _check_one_support_team(self):
+        for user in self:
+            if len(user.with_context(active_test=False).support_team_ids) > 1:
+                raise ValidationError(
+                    _(
+                        "A user belongs to one support team at most: "
+                        "%(user)s cannot join %(teams)s.",
+                        user=user.name,
+                        teams=", ".join(user.support_team_ids.mapped("name")),
+                    )
+                )
+
+    @api.depends("support_role_id")
+    def _compute_support_group_ids(self):
+        Group = self.env["support.group"]
+        for user in self:
+            user.support_group_ids = Group.search(
+                [("effective_user_ids", "in", user.id)]
+            )
+
+    def _search_support_group_ids(self, operator, value):
+        if operator not in ("in", "="):
+            raise UserError(_("Unsupported search on support groups."))
+        groups = self.env["support.group"].browse(
+            value if isinstance(value, list | tuple) else [value]
+        )
+        return [("id", "in", groups.sudo().effective_user_ids.ids)]
+
+    @api.depends("support_role_id.parent_path")
+    def _compute_support_superior_user_ids(self):
+        Role = self.env["support.role"]
+        for user in self:
+            path = user.support_role_id.parent_path or ""
+            # parent_path is "root/.../parent/self/": drop self
+            ancestor_ids = [int(role_id) for role_id in path.split("/")[:-2]]
+            user.support_superior_user_ids = Role.browse(ancestor_ids).user_ids
+
+    def _search_support_superior_user_ids(self, operator, value):
+        """Users whose role lies strictly below the role of the users given.
+
+        Computed when the query is built, never cached in a rule's domain:
+        the record rule using it follows every change of role or hierarchy
+        on the very next request.
+        """
+        if operator not in ("in", "="):
+            raise UserError(_("Unsupported search on support superiors."))
+        user_ids = value if isinstance(value, list | tuple) else [value]
+        roles = self.sudo().browse(user_ids).support_role_id
+        if not roles:
+            return expression.FALSE_DOMAIN
+        return [("support_role_id.parent_id", "child_of", roles.ids)]
+
+    # ------------------------------------------------------------------
+    # Role profiles: holding a role grants its groups
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        for user in users.filtered("support_role_id"):
+            user._support_swap_profiles(
+                self.env["res.groups"], user.support_role_id.profile_group_ids
+            )
+        return users
+
+    def write(self, vals):
+        if "support_role_id" not in vals:
+            return super().write(vals)
+        old_profiles = {user: user.support_role_id.profile_group_ids for user in self}
+        result = super().write(vals)
+        for user in self:
+            user._support_swap_profiles(
+                old_profiles[user], user.support_role_id.profile_group_ids
+            )
+        return result
+
+    def _support_swap_profiles(self, old_profiles, new_profiles):
+        """Replace the groups granted by a former role with a new role's.
+
+        The profiles of the Support category form a chain; losing one also
+        drops the Support profiles it implied, so that a demoted user keeps
+        exactly the new role's profile. Groups outside that category are
+        removed only when the old role named them and the new one does not.
+        """
+        if old_profiles == new_profiles:
+            return
+        category = self.env.ref("support_team_queue.module_category_support")
+        to_remove = (old_profiles | old_profiles.trans_implied_ids).filtered(
+            lambda group: group.category_id == category
+        ) | old_profiles
+        to_remove -= new_profiles | self.env.ref("base.group_user")
+        commands = [Command.unlink(group.id) for group in to_remove]
+        commands += [Command.link(group.id) for group in new_profiles]
+        # Granting a role's profiles follows from assigning the role, which
+        # the caller was allowed to do; editing users' groups directly is
+        # reserved to Access Rights managers.
+        self.sudo().write({"groups_id": commands})

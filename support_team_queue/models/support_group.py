@@ -1,0 +1,141 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SupportGroup(models.Model):
+    """An assistance group (vTiger's "Gruppo", Supremo's group, GetCourse's
+    department). Every effective member sees the tickets assigned to it.
+
+    Members come in four kinds, as in vTiger: users, holders of a role,
+    holders of a role and of every role below it, and the effective members
+    of other groups. ``effective_user_ids`` flattens them; it is stored so
+    that record rules join it like any table, and the ORM recomputes it in
+    the same transaction as any change it depends on.
+    """
+
+    _name = "support.group"
+    _description = "Support Group"
+    _order = "sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    color = fields.Integer()
+    description = fields.Text()
+    team_id = fields.Many2one(
+        "support.team", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="team_id.company_id", store=True)
+    user_ids = fields.Many2many(
+        "res.users",
+        "support_group_user_rel",
+        "group_id",
+        "user_id",
+        string="Users",
+        domain=[("share", "=", False)],
+    )
+    role_ids = fields.Many2many(
+        "support.role",
+        "support_group_role_rel",
+        "group_id",
+        "role_id",
+        string="Roles",
+        help="Holders of these roles are members.",
+    )
+    role_subtree_ids = fields.Many2many(
+        "support.role",
+        "support_group_role_subtree_rel",
+        "group_id",
+        "role_id",
+        string="Roles and Subordinates",
+        help="Holders of these roles and of every role below them are members.",
+    )
+    member_group_ids = fields.Many2many(
+        "support.group",
+        "support_group_nesting_rel",
+        "parent_id",
+        "child_id",
+        string="Member Groups",
+        help="Every effective member of these groups is a member.",
+    )
+    parent_group_ids = fields.Many2many(
+        "support.group",
+        "support_group_nesting_rel",
+        "child_id",
+        "parent_id",
+        string="Member of Groups",
+        readonly=True,
+    )
+    effective_user_ids = fields.Many2many(
+        "res.users",
+        "support_group_effective_user_rel",
+        "group_id",
+        "user_id",
+        string="Effective Members",
+        compute="_compute_effective_user_ids",
+        recursive=True,
+        store=True,
+    )
+    portal_visible = fields.Boolean(
+        string="Visible on the Portal",
+        help="Customers may choose this group when they ask for help.",
+    )
+    notify_user_ids = fields.Many2many(
+        "res.users",
+        "support_group_notify_user_rel",
+        "group_id",
+        "user_id",
+        string="Responsible and Supervisors",
+        domain=[("share", "=", False)],
+        help="Told of each new ticket of this group.",
+    )
+    ticket_ids = fields.One2many("support.ticket", "group_id", string="Tickets")
+    open_ticket_count = fields.Integer(compute="_compute_open_ticket_count")
+
+    @api.depends(
+        "user_ids",
+        "role_ids.user_ids",
+        "role_subtree_ids.subtree_user_ids",
+        "member_group_ids.effective_user_ids",
+    )
+    def _compute_effective_user_ids(self):
+        for group in self:
+            group.effective_user_ids = (
+                group.user_ids
+                | group.role_ids.user_ids
+                | group.role_subtree_ids.subtree_user_ids
+                | group.member_group_ids.effective_user_ids
+            )
+
+    @api.depends_context("uid")
+    def _compute_open_ticket_count(self):
+        counts = dict(
+            self.env["support.ticket"]._read_group(
+                [
+                    ("group_id", "in", self.ids),
+                    ("state", "in", ("new", "in_progress", "waiting")),
+                ],
+                ["group_id"],
+                ["__count"],
+            )
+        )
+        for group in self:
+            group.open_ticket_count = counts.get(group, 0)
+
+    @api.constrains("member_group_ids")
+    def _check_member_group_cycle(self):
+        if self._has_cycle("member_group_ids"):
+            raise ValidationError(
+                _("A group cannot contain itself, directly or through other groups.")
+            )
+
+    @api.constrains("member_group_ids", "team_id")
+    def _check_member_group_team(self):
+        for group in self:
+            if group.member_group_ids.team_id - group.team_id:
+                raise ValidationError(
+                    _(
+                        "Group %(group)s can only contain groups of its own team.",
+                        group=group.name,
+                    )
+                )

@@ -1,0 +1,107 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SupportTeam(models.Model):
+    """A support team (Supremo's "Team di Assistenza").
+
+    Whoever creates the team becomes its administrator; operators are the
+    users enabled to handle its tickets, and a user belongs to one team only.
+    """
+
+    _name = "support.team"
+    _description = "Support Team"
+    _inherit = ["mail.thread", "mail.alias.mixin"]
+    _order = "name"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    admin_id = fields.Many2one(
+        "res.users",
+        string="Administrator",
+        default=lambda self: self.env.user,
+        domain=[("share", "=", False)],
+        tracking=True,
+        index=True,
+        help="Sees every ticket of the team and manages its queue.",
+    )
+    operator_ids = fields.Many2many(
+        "res.users",
+        "support_team_operator_rel",
+        "team_id",
+        "user_id",
+        string="Operators",
+        domain=[("share", "=", False)],
+        help="Users enabled to handle this team's tickets. "
+        "A user belongs to one support team at most.",
+    )
+    group_ids = fields.One2many("support.group", "team_id", string="Groups")
+    queue_mode = fields.Selection(
+        [
+            ("dispatch", "Dispatch: the administrator assigns new tickets"),
+            ("open", "Open: every operator sees and takes new tickets"),
+        ],
+        required=True,
+        default="dispatch",
+        tracking=True,
+        help="Who sees tickets that have neither operator nor group.",
+    )
+    ticket_access = fields.Selection(
+        [
+            ("private", "Private"),
+            ("public_read", "Public: read only"),
+            ("public_write", "Public: read, create and edit"),
+            ("public_full", "Public: read, create, edit and delete"),
+        ],
+        string="Default Ticket Access",
+        required=True,
+        default="private",
+        tracking=True,
+        help="Organisation-wide sharing of the team's tickets among its "
+        "operators. Private: a ticket is seen by its owner, the owner's "
+        "superiors in the role hierarchy and the members of its group.",
+    )
+    expire_hours = fields.Integer(
+        string="Expire After (hours)",
+        default=24,
+        help="Open tickets expire this many hours after they were created. "
+        "0 means never.",
+    )
+    ticket_ids = fields.One2many("support.ticket", "team_id", string="Tickets")
+    open_ticket_count = fields.Integer(compute="_compute_open_ticket_count")
+
+    @api.depends_context("uid")
+    def _compute_open_ticket_count(self):
+        counts = dict(
+            self.env["support.ticket"]._read_group(
+                [
+                    ("team_id", "in", self.ids),
+                    ("state", "in", ("new", "in_progress", "waiting")),
+                ],
+                ["team_id"],
+                ["__count"],
+            )
+        )
+        for team in self:
+            team.open_ticket_count = counts.get(team, 0)
+
+    @api.constrains("expire_hours")
+    def _check_expire_hours(self):
+        if any(team.expire_hours < 0 for team in self):
+            raise ValidationError(
+                _("The expiry delay cannot be negative: use 0 for never.")
+            )
+
+    @api.constrains("operator_ids")
+    def _check_one_team_per_operator(self):
+        self.operator_ids._check_one_support_team()
+
+    def _alias_get_creation_values(self):
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get("support.ticket").id
+        if self.id:
+            values["alias_defaults"] = {"team_id": self.id, "channel": "email"}
+        return values

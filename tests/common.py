@@ -1,0 +1,233 @@
+"""Shared fixtures: the seed 003 (vTiger) scenario, built afresh per class.
+
+The tests live outside ``odoo.addons.*``, where Odoo's test metaclass does
+not tag them; the base classes below supply what it would have.
+"""
+
+from contextlib import contextmanager
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tools import mute_logger
+
+MODULE = "support_team_queue"
+
+
+class _OdooTestAttributes:
+    test_tags = {"standard", "at_install"}
+    test_module = MODULE
+    test_sequence = 0
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.test_class = cls.__name__
+
+
+def ref(env, xmlid):
+    return env.ref(f"{MODULE}.{xmlid}" if "." not in xmlid else xmlid)
+
+
+class SeedScenarioMixin:
+    """Roles Supervisore > {Call Center, Responsabile A > Tecnico A,
+    Responsabile B > Tecnico B}; groups Call Center {callcenter},
+    Gruppo A {roles Responsabile A, Tecnico A; group Call Center},
+    Gruppo B likewise; one private team in dispatch mode."""
+
+    @classmethod
+    def setup_seed_scenario(cls):
+        env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.env = env
+        Role = env["support.role"]
+        cls.role_supervisor = Role.create(
+            {
+                "name": "Supervisore",
+                "profile_group_ids": [Command.link(ref(env, "group_support_supervisor").id)],
+            }
+        )
+        cls.role_callcenter = Role.create(
+            {
+                "name": "Call Center",
+                "parent_id": cls.role_supervisor.id,
+                "profile_group_ids": [Command.link(ref(env, "group_support_agent").id)],
+            }
+        )
+        cls.role_resp_a, cls.role_resp_b = Role.create(
+            [
+                {
+                    "name": name,
+                    "parent_id": cls.role_supervisor.id,
+                    "profile_group_ids": [
+                        Command.link(ref(env, "group_support_manager").id)
+                    ],
+                }
+                for name in ("Responsabile A", "Responsabile B")
+            ]
+        )
+        cls.role_tech_a, cls.role_tech_b = Role.create(
+            [
+                {
+                    "name": name,
+                    "parent_id": parent.id,
+                    "profile_group_ids": [
+                        Command.link(ref(env, "group_support_readonly").id)
+                    ],
+                }
+                for name, parent in (
+                    ("Tecnico A", cls.role_resp_a),
+                    ("Tecnico B", cls.role_resp_b),
+                )
+            ]
+        )
+
+        def user(login, role=None, groups="base.group_user"):
+            return new_test_user(
+                env,
+                login=login,
+                groups=groups,
+                name=login.replace("_", " ").title(),
+                support_role_id=role.id if role else False,
+                context={"mail_create_nolog": True, "no_reset_password": True},
+            )
+
+        cls.supervisor = user("supervisor", cls.role_supervisor)
+        cls.callcenter = user("callcenter", cls.role_callcenter)
+        cls.resp_a = user("resp_a", cls.role_resp_a)
+        cls.tech_a = user("tech_a", cls.role_tech_a)
+        cls.resp_b = user("resp_b", cls.role_resp_b)
+        cls.tech_b = user("tech_b", cls.role_tech_b)
+        cls.teamadmin = user(
+            "teamadmin", groups="support_team_queue.group_support_manager"
+        )
+        # An operator of the team with no role and no group.
+        cls.loner = user("loner", groups="support_team_queue.group_support_agent")
+        cls.seed_users = (
+            cls.supervisor
+            | cls.callcenter
+            | cls.resp_a
+            | cls.tech_a
+            | cls.resp_b
+            | cls.tech_b
+            | cls.teamadmin
+            | cls.loner
+        )
+
+        cls.team = env["support.team"].create(
+            {
+                "name": "Assistenza Clienti",
+                "admin_id": cls.teamadmin.id,
+                "operator_ids": [Command.set(cls.seed_users.ids)],
+                "queue_mode": "dispatch",
+                "ticket_access": "private",
+            }
+        )
+        Group = env["support.group"]
+        cls.group_cc = Group.create(
+            {
+                "name": "Call Center",
+                "team_id": cls.team.id,
+                "user_ids": [Command.link(cls.callcenter.id)],
+            }
+        )
+        cls.group_a, cls.group_b = Group.create(
+            [
+                {
+                    "name": name,
+                    "team_id": cls.team.id,
+                    "role_ids": [Command.set([resp.id, tech.id])],
+                    "member_group_ids": [Command.link(cls.group_cc.id)],
+                }
+                for name, resp, tech in (
+                    ("Gruppo A", cls.role_resp_a, cls.role_tech_a),
+                    ("Gruppo B", cls.role_resp_b, cls.role_tech_b),
+                )
+            ]
+        )
+
+    @classmethod
+    def new_ticket(cls, name, user=None, group=None, team=None, as_user=None):
+        """Create a ticket owned by ``user`` and/or ``group``."""
+        Ticket = cls.env["support.ticket"]
+        if as_user:
+            Ticket = Ticket.with_user(as_user)
+        return Ticket.create(
+            {
+                "name": name,
+                "team_id": (team or cls.team).id,
+                "group_id": group.id if group else False,
+                "user_id": user.id if user else False,
+            }
+        )
+
+    # -- assertions that read like the seed's sentences ---------------------
+
+    def visible(self, user, tickets=None):
+        """The tickets ``user`` finds when searching (record rules applied)."""
+        domain = [("id", "in", tickets.ids)] if tickets is not None else []
+        return self.env["support.ticket"].with_user(user).search(domain)
+
+    def assertSees(self, user, ticket):
+        self.assertIn(ticket, self.visible(user, ticket), f"{user.login} should see {ticket.name}")
+        ticket.with_user(user).invalidate_recordset()
+        self.assertTrue(ticket.with_user(user).read(["name"]))
+
+    def assertNotSees(self, user, ticket):
+        self.assertNotIn(ticket, self.visible(user, ticket), f"{user.login} should not see {ticket.name}")
+        ticket.invalidate_recordset()
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(user).read(["name"])
+
+    @contextmanager
+    def assertRefused(self, exception, text):
+        """Like assertRaisesRegex, inside Odoo's savepoint: what the refused
+        operation wrote is rolled back, so the test can check nothing changed."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertIn(text, str(caught.exception))
+        self.env.invalidate_all()
+
+    def can(self, user, ticket, operation):
+        return ticket.with_user(user).has_access(operation)
+
+    def assertCanWrite(self, user, ticket):
+        ticket.with_user(user).write({"priority": "2"})
+        self.assertEqual(ticket.priority, "2")
+
+    def assertCannotWrite(self, user, ticket):
+        before = ticket.priority
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(user).write({"priority": "3"})
+            ticket.flush_recordset()
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.priority, before)
+
+    def assertCanDelete(self, user, ticket):
+        # checked without deleting, so one fixture serves several assertions
+        self.assertTrue(self.can(user, ticket, "unlink"))
+
+    def assertCannotDelete(self, user, ticket):
+        self.assertFalse(self.can(user, ticket, "unlink"))
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(user).unlink()
+        self.assertTrue(ticket.exists())
+
+
+class SupportCase(_OdooTestAttributes, SeedScenarioMixin, TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_seed_scenario()
+
+
+class SupportHttpCase(_OdooTestAttributes, SeedScenarioMixin, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_seed_scenario()
+
+    @contextmanager
+    def assertRpcRefused(self):
+        from xmlrpc.client import Fault
+
+        with self.assertRaises(Fault) as caught, mute_logger("odoo.http"):
+            yield caught

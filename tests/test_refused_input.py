@@ -1,0 +1,89 @@
+"""Bad input gets a clear error and changes nothing."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
+
+from .common import SupportCase
+
+
+class TestRefusedInput(SupportCase):
+    def test_role_cycle_is_refused(self):
+        with self.assertRefused(ValidationError, "subordinates"):
+            self.role_supervisor.parent_id = self.role_tech_a
+        self.assertFalse(self.role_supervisor.parent_id)
+        self.assertEqual(self.role_tech_a.parent_id, self.role_resp_a)
+
+    def test_role_reporting_to_itself_is_refused(self):
+        with self.assertRefused(ValidationError, "subordinates"):
+            self.role_resp_a.parent_id = self.role_resp_a
+        self.assertEqual(self.role_resp_a.parent_id, self.role_supervisor)
+
+    def test_group_cycle_is_refused(self):
+        with self.assertRefused(ValidationError, "cannot contain itself"):
+            self.group_cc.member_group_ids = [Command.link(self.group_a.id)]
+        self.assertFalse(self.group_cc.member_group_ids)
+        self.assertEqual(self.group_cc.effective_user_ids, self.callcenter)
+
+    def test_group_containing_itself_is_refused(self):
+        with self.assertRefused(ValidationError, "cannot contain itself"):
+            self.group_a.member_group_ids = [Command.link(self.group_a.id)]
+        self.assertEqual(self.group_a.member_group_ids, self.group_cc)
+
+    def test_second_team_for_a_user_is_refused(self):
+        with self.assertRefused(ValidationError, "one support team at most"):
+            self.env["support.team"].create(
+                {"name": "Secondo Team", "operator_ids": [Command.link(self.tech_a.id)]}
+            )
+        self.assertEqual(self.tech_a.support_team_id, self.team)
+        self.assertFalse(self.env["support.team"].search([("name", "=", "Secondo Team")]))
+
+    def test_second_team_from_the_user_side_is_refused(self):
+        other = self.env["support.team"].create({"name": "Secondo Team"})
+        with self.assertRefused(ValidationError, "one support team at most"):
+            self.tech_a.support_team_ids = [Command.link(other.id)]
+        self.assertEqual(self.tech_a.support_team_ids, self.team)
+
+    def test_moving_a_user_to_another_team(self):
+        other = self.env["support.team"].create({"name": "Secondo Team"})
+        self.tech_a.support_team_id = other
+        self.assertEqual(self.tech_a.support_team_id, other)
+        self.assertNotIn(self.tech_a, self.team.operator_ids)
+
+    def test_read_only_user_write_is_refused(self):
+        ticket = self.new_ticket("Gruppo A", group=self.group_a)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(self.tech_a).write({"name": "Cambiato", "priority": "3"})
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.name, "Gruppo A")
+        self.assertEqual(ticket.priority, "1")
+
+    def test_read_only_user_cannot_close(self):
+        ticket = self.new_ticket("Gruppo A", group=self.group_a)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(self.tech_a).action_close()
+        self.assertEqual(ticket.state, "new")
+
+    def test_group_of_another_team_is_refused(self):
+        other = self.env["support.team"].create({"name": "Secondo Team"})
+        foreign_group = self.env["support.group"].create({"name": "Estero", "team_id": other.id})
+        with self.assertRefused(ValidationError, "belongs to another team"):
+            self.new_ticket("Sbagliato", group=foreign_group)
+
+    def test_nesting_a_group_of_another_team_is_refused(self):
+        other = self.env["support.team"].create({"name": "Secondo Team"})
+        foreign_group = self.env["support.group"].create({"name": "Estero", "team_id": other.id})
+        with self.assertRaises(ValidationError):
+            self.group_a.member_group_ids = [Command.link(foreign_group.id)]
+
+    def test_taking_a_closed_ticket_is_refused(self):
+        ticket = self.new_ticket("Chiuso", user=self.resp_a)
+        ticket.action_close()
+        with self.assertRefused(UserError, "reopen it first"):
+            ticket.with_user(self.resp_a).action_take()
+        self.assertEqual(ticket.state, "closed")
+
+    def test_negative_expiry_is_refused(self):
+        with self.assertRefused(ValidationError, "cannot be negative"):
+            self.team.expire_hours = -1
+        self.assertEqual(self.team.expire_hours, 24)
