@@ -81,9 +81,10 @@ class SeedScenarioMixin:
         )
 
         def user(login, role=None, groups="base.group_user"):
+            # logins carry a prefix: the demo data has the plain ones
             return new_test_user(
                 env,
-                login=login,
+                login=f"t_{login}",
                 groups=groups,
                 name=login.replace("_", " ").title(),
                 support_role_id=role.id if role else False,
