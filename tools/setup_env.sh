@@ -14,9 +14,10 @@ cd "$REPO_ROOT"
 
 ODOO_HOWTO=(
     "Odoo 18.0 is not on any package registry; this project needs its source tree."
-    "Get one by exporting commit 504b0670 of github:Disassembling-Odoo/core, e.g.:"
-    "  git clone https://github.com/Disassembling-Odoo/core /opt/odoo-18.0"
-    "  git -C /opt/odoo-18.0 checkout 504b0670"
+    "Get one by exporting commit 504b0670 (\"init\", the untouched 18.0 tree)"
+    "of github:Disassembling-Odoo/core from a clone of it; later commits are not Odoo 18:"
+    "  mkdir -p /opt/odoo-18.0"
+    "  git --git-dir=<clone>/.git archive 504b0670 | tar -x -C /opt/odoo-18.0"
     "then re-run, or point ODOO_SRC at the tree: ODOO_SRC=/path/to/odoo bash tools/setup_env.sh"
 )
 
