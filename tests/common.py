@@ -42,7 +42,9 @@ class SeedScenarioMixin:
         cls.role_supervisor = Role.create(
             {
                 "name": "Supervisore",
-                "profile_group_ids": [Command.link(ref(env, "group_support_supervisor").id)],
+                "profile_group_ids": [
+                    Command.link(ref(env, "group_support_supervisor").id)
+                ],
             }
         )
         cls.role_callcenter = Role.create(
@@ -168,12 +170,18 @@ class SeedScenarioMixin:
         return self.env["support.ticket"].with_user(user).search(domain)
 
     def assertSees(self, user, ticket):
-        self.assertIn(ticket, self.visible(user, ticket), f"{user.login} should see {ticket.name}")
+        self.assertIn(
+            ticket, self.visible(user, ticket), f"{user.login} should see {ticket.name}"
+        )
         ticket.with_user(user).invalidate_recordset()
         self.assertTrue(ticket.with_user(user).read(["name"]))
 
     def assertNotSees(self, user, ticket):
-        self.assertNotIn(ticket, self.visible(user, ticket), f"{user.login} should not see {ticket.name}")
+        self.assertNotIn(
+            ticket,
+            self.visible(user, ticket),
+            f"{user.login} should not see {ticket.name}",
+        )
         ticket.invalidate_recordset()
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             ticket.with_user(user).read(["name"])

@@ -13,4 +13,5 @@ from odoo.tools import config
 _test_enable = config["test_enable"]
 config["test_enable"] = True
 import odoo.tests  # noqa: E402,F401
+
 config["test_enable"] = _test_enable

@@ -52,7 +52,9 @@ class TestCounts(SupportCase):
                 }
                 expected = {}
                 for ticket in self.tickets.browse(self.readable_ids(user)):
-                    expected[ticket.group_id.id] = expected.get(ticket.group_id.id, 0) + 1
+                    expected[ticket.group_id.id] = (
+                        expected.get(ticket.group_id.id, 0) + 1
+                    )
                 self.assertEqual(counted, expected)
 
     def test_public_read_group_agrees(self):

@@ -34,7 +34,15 @@ class TestDemoScenario(SupportCase):
         return set(Ticket.search([("id", "in", ticket_ids)]).mapped("name"))
 
     def test_demo_logins_use_their_login_as_password(self):
-        for login in ("supervisor", "callcenter", "resp_a", "tech_a", "resp_b", "tech_b", "teamadmin"):
+        for login in (
+            "supervisor",
+            "callcenter",
+            "resp_a",
+            "tech_a",
+            "resp_b",
+            "tech_b",
+            "teamadmin",
+        ):
             with self.subTest(login=login):
                 user = self.demo_user(login)
                 info = user.with_user(user)._check_credentials(
@@ -78,4 +86,6 @@ class TestDemoScenario(SupportCase):
         for login, group in expectations.items():
             with self.subTest(login=login):
                 self.assertTrue(self.demo_user(login).has_group(f"{MODULE}.{group}"))
-        self.assertFalse(self.demo_user("tech_a").has_group(f"{MODULE}.group_support_agent"))
+        self.assertFalse(
+            self.demo_user("tech_a").has_group(f"{MODULE}.group_support_agent")
+        )

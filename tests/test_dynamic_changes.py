@@ -71,13 +71,25 @@ class TestDynamicChanges(SupportCase):
     def test_nesting_two_levels_deep(self):
         Group = self.env["support.group"]
         inner = Group.create(
-            {"name": "Interno", "team_id": self.team.id, "user_ids": [Command.link(self.loner.id)]}
+            {
+                "name": "Interno",
+                "team_id": self.team.id,
+                "user_ids": [Command.link(self.loner.id)],
+            }
         )
         middle = Group.create(
-            {"name": "Medio", "team_id": self.team.id, "member_group_ids": [Command.link(inner.id)]}
+            {
+                "name": "Medio",
+                "team_id": self.team.id,
+                "member_group_ids": [Command.link(inner.id)],
+            }
         )
         outer = Group.create(
-            {"name": "Esterno", "team_id": self.team.id, "member_group_ids": [Command.link(middle.id)]}
+            {
+                "name": "Esterno",
+                "team_id": self.team.id,
+                "member_group_ids": [Command.link(middle.id)],
+            }
         )
         ticket = self.new_ticket("Esterno", group=outer)
         self.assertSees(self.loner, ticket)
@@ -116,7 +128,11 @@ class TestDynamicChanges(SupportCase):
             {
                 "name": "Nuovo",
                 "login": "nuovo",
-                "groups_id": [Command.link(self.env.ref("support_team_queue.group_support_agent").id)],
+                "groups_id": [
+                    Command.link(
+                        self.env.ref("support_team_queue.group_support_agent").id
+                    )
+                ],
             }
         )
         self.assertNotSees(newcomer, unassigned)

@@ -12,9 +12,8 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
-
 import odoo
+import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
@@ -48,11 +47,7 @@ def fresh_database(tmp_path):
 
 
 def problems(output):
-    return [
-        line
-        for line in output.splitlines()
-        if LOG_LINE.match(line)
-    ]
+    return [line for line in output.splitlines() if LOG_LINE.match(line)]
 
 
 @pytest.mark.parametrize("demo", [True, False], ids=["with-demo", "without-demo"])
@@ -108,7 +103,10 @@ def test_wheel_has_the_odoo_addon_layout():
     [
         (lambda tmp: tmp / "missing", "does not exist"),
         (lambda tmp: tmp, "is not an Odoo source tree"),
-        (lambda tmp: _fake_tree(tmp, "(17, 0, 0, 'final', 0, '')"), "this project needs Odoo 18.0"),
+        (
+            lambda tmp: _fake_tree(tmp, "(17, 0, 0, 'final', 0, '')"),
+            "this project needs Odoo 18.0",
+        ),
     ],
     ids=["missing", "not-odoo", "odoo-17"],
 )

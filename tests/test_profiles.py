@@ -9,19 +9,35 @@ from .common import SupportCase, ref
 
 class TestRoleProfiles(SupportCase):
     def test_holding_a_role_grants_its_profile(self):
-        self.assertTrue(self.tech_a.has_group("support_team_queue.group_support_readonly"))
-        self.assertFalse(self.tech_a.has_group("support_team_queue.group_support_agent"))
-        self.assertTrue(self.callcenter.has_group("support_team_queue.group_support_agent"))
-        self.assertFalse(self.callcenter.has_group("support_team_queue.group_support_manager"))
-        self.assertTrue(self.resp_a.has_group("support_team_queue.group_support_manager"))
-        self.assertFalse(self.resp_a.has_group("support_team_queue.group_support_supervisor"))
-        self.assertTrue(self.supervisor.has_group("support_team_queue.group_support_supervisor"))
+        self.assertTrue(
+            self.tech_a.has_group("support_team_queue.group_support_readonly")
+        )
+        self.assertFalse(
+            self.tech_a.has_group("support_team_queue.group_support_agent")
+        )
+        self.assertTrue(
+            self.callcenter.has_group("support_team_queue.group_support_agent")
+        )
+        self.assertFalse(
+            self.callcenter.has_group("support_team_queue.group_support_manager")
+        )
+        self.assertTrue(
+            self.resp_a.has_group("support_team_queue.group_support_manager")
+        )
+        self.assertFalse(
+            self.resp_a.has_group("support_team_queue.group_support_supervisor")
+        )
+        self.assertTrue(
+            self.supervisor.has_group("support_team_queue.group_support_supervisor")
+        )
 
     def test_profiles_imply_one_another(self):
         chain = ["readonly", "agent", "manager", "supervisor", "admin"]
-        for lower, higher in zip(chain, chain[1:]):
+        for lower, higher in zip(chain, chain[1:], strict=False):
             higher_group = ref(self.env, f"group_support_{higher}")
-            self.assertIn(ref(self.env, f"group_support_{lower}"), higher_group.implied_ids)
+            self.assertIn(
+                ref(self.env, f"group_support_{lower}"), higher_group.implied_ids
+            )
         readonly = ref(self.env, "group_support_readonly")
         self.assertIn(self.env.ref("base.group_user"), readonly.implied_ids)
 
@@ -34,15 +50,25 @@ class TestRoleProfiles(SupportCase):
 
     def test_changing_the_role_replaces_the_profile(self):
         self.tech_a.support_role_id = self.role_resp_a
-        self.assertTrue(self.tech_a.has_group("support_team_queue.group_support_manager"))
+        self.assertTrue(
+            self.tech_a.has_group("support_team_queue.group_support_manager")
+        )
         self.tech_a.support_role_id = self.role_tech_a
-        self.assertFalse(self.tech_a.has_group("support_team_queue.group_support_manager"))
-        self.assertFalse(self.tech_a.has_group("support_team_queue.group_support_agent"))
-        self.assertTrue(self.tech_a.has_group("support_team_queue.group_support_readonly"))
+        self.assertFalse(
+            self.tech_a.has_group("support_team_queue.group_support_manager")
+        )
+        self.assertFalse(
+            self.tech_a.has_group("support_team_queue.group_support_agent")
+        )
+        self.assertTrue(
+            self.tech_a.has_group("support_team_queue.group_support_readonly")
+        )
 
     def test_losing_the_role_loses_its_profile(self):
         self.tech_a.support_role_id = False
-        self.assertFalse(self.tech_a.has_group("support_team_queue.group_support_readonly"))
+        self.assertFalse(
+            self.tech_a.has_group("support_team_queue.group_support_readonly")
+        )
         self.assertTrue(self.tech_a.has_group("base.group_user"))
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             self.env["support.ticket"].with_user(self.tech_a).search([])
@@ -52,12 +78,16 @@ class TestRoleProfiles(SupportCase):
             Command.set([ref(self.env, "group_support_agent").id])
         ]
         self.assertTrue(self.tech_a.has_group("support_team_queue.group_support_agent"))
-        self.assertFalse(self.tech_b.has_group("support_team_queue.group_support_agent"))
+        self.assertFalse(
+            self.tech_b.has_group("support_team_queue.group_support_agent")
+        )
 
     def test_assigning_holders_from_the_role(self):
         self.role_resp_a.user_ids = [Command.link(self.loner.id)]
         self.assertEqual(self.loner.support_role_id, self.role_resp_a)
-        self.assertTrue(self.loner.has_group("support_team_queue.group_support_manager"))
+        self.assertTrue(
+            self.loner.has_group("support_team_queue.group_support_manager")
+        )
 
     def test_support_admin_assigns_holders_without_user_admin_rights(self):
         support_admin = self.env["res.users"].create(
@@ -72,7 +102,9 @@ class TestRoleProfiles(SupportCase):
             {"user_ids": [Command.link(self.loner.id)]}
         )
         self.assertEqual(self.loner.support_role_id, self.role_resp_b)
-        self.assertTrue(self.loner.has_group("support_team_queue.group_support_manager"))
+        self.assertTrue(
+            self.loner.has_group("support_team_queue.group_support_manager")
+        )
 
     def test_support_admin_cannot_grant_settings_through_a_role(self):
         support_admin = self.env["res.users"].create(
@@ -86,7 +118,11 @@ class TestRoleProfiles(SupportCase):
 
         with self.assertRaises(ValidationError):
             self.role_tech_a.with_user(support_admin).write(
-                {"profile_group_ids": [Command.link(self.env.ref("base.group_system").id)]}
+                {
+                    "profile_group_ids": [
+                        Command.link(self.env.ref("base.group_system").id)
+                    ]
+                }
             )
         self.assertFalse(self.tech_a.has_group("base.group_system"))
 

@@ -36,7 +36,9 @@ class TestRefusedInput(SupportCase):
                 {"name": "Secondo Team", "operator_ids": [Command.link(self.tech_a.id)]}
             )
         self.assertEqual(self.tech_a.support_team_id, self.team)
-        self.assertFalse(self.env["support.team"].search([("name", "=", "Secondo Team")]))
+        self.assertFalse(
+            self.env["support.team"].search([("name", "=", "Secondo Team")])
+        )
 
     def test_second_team_from_the_user_side_is_refused(self):
         other = self.env["support.team"].create({"name": "Secondo Team"})
@@ -66,13 +68,17 @@ class TestRefusedInput(SupportCase):
 
     def test_group_of_another_team_is_refused(self):
         other = self.env["support.team"].create({"name": "Secondo Team"})
-        foreign_group = self.env["support.group"].create({"name": "Estero", "team_id": other.id})
+        foreign_group = self.env["support.group"].create(
+            {"name": "Estero", "team_id": other.id}
+        )
         with self.assertRefused(ValidationError, "belongs to another team"):
             self.new_ticket("Sbagliato", group=foreign_group)
 
     def test_nesting_a_group_of_another_team_is_refused(self):
         other = self.env["support.team"].create({"name": "Secondo Team"})
-        foreign_group = self.env["support.group"].create({"name": "Estero", "team_id": other.id})
+        foreign_group = self.env["support.group"].create(
+            {"name": "Estero", "team_id": other.id}
+        )
         with self.assertRaises(ValidationError):
             self.group_a.member_group_ids = [Command.link(foreign_group.id)]
 

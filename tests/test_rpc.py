@@ -14,7 +14,13 @@ class TestRpcAccess(SupportHttpCase):
     def call(self, user, method, *args, **kwargs):
         password = user.login + "x" * (8 - len(user.login))
         return self.xmlrpc_object.execute_kw(
-            self.env.cr.dbname, user.id, password, "support.ticket", method, list(args), kwargs
+            self.env.cr.dbname,
+            user.id,
+            password,
+            "support.ticket",
+            method,
+            list(args),
+            kwargs,
         )
 
     def ids_seen(self, user):
@@ -28,7 +34,9 @@ class TestRpcAccess(SupportHttpCase):
         self.assertEqual(self.ids_seen(self.tech_a), {self.ticket_a.id})
 
     def test_resp_b_searches_gruppo_b_and_tech_b(self):
-        self.assertEqual(self.ids_seen(self.resp_b), {self.ticket_b.id, self.ticket_tech_b.id})
+        self.assertEqual(
+            self.ids_seen(self.resp_b), {self.ticket_b.id, self.ticket_tech_b.id}
+        )
 
     def test_supervisor_searches_everything(self):
         self.assertEqual(self.ids_seen(self.supervisor), set(self.all_ids))
@@ -36,7 +44,9 @@ class TestRpcAccess(SupportHttpCase):
     def test_search_count_and_read_group_do_not_leak(self):
         domain = [("id", "in", self.all_ids)]
         self.assertEqual(self.call(self.tech_a, "search_count", domain), 1)
-        groups = self.call(self.tech_a, "read_group", domain, ["group_id"], ["group_id"])
+        groups = self.call(
+            self.tech_a, "read_group", domain, ["group_id"], ["group_id"]
+        )
         self.assertEqual(
             [(group["group_id"][0], group["group_id_count"]) for group in groups],
             [(self.group_a.id, 1)],

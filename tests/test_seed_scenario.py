@@ -55,7 +55,12 @@ class TestHierarchy(SupportCase):
         self.assertNotSees(self.tech_a, self.ticket_resp_a)
 
     def test_supervisor_sees_everything(self):
-        everything = self.ticket_tech_b | self.ticket_tech_a | self.ticket_cc | self.ticket_resp_a
+        everything = (
+            self.ticket_tech_b
+            | self.ticket_tech_a
+            | self.ticket_cc
+            | self.ticket_resp_a
+        )
         self.assertEqual(self.visible(self.supervisor, everything), everything)
 
     def test_superior_may_act_on_subordinate_ticket(self):
@@ -143,7 +148,9 @@ class TestGroups(SupportCase):
         self.assertNotSees(self.teamadmin, other)
 
     def test_forwarding_to_another_group_loses_sight(self):
-        ticket = self.new_ticket("Da girare", group=self.group_a, as_user=self.callcenter)
+        ticket = self.new_ticket(
+            "Da girare", group=self.group_a, as_user=self.callcenter
+        )
         ticket.with_user(self.resp_a).write({"group_id": self.group_b.id})
         self.assertNotSees(self.resp_a, ticket)
         self.assertSees(self.resp_b, ticket)
@@ -155,15 +162,19 @@ class TestCreate(SupportCase):
             self.new_ticket("Nuovo", as_user=self.tech_a)
 
     def test_agent_creates_in_own_team_and_owns_it(self):
-        ticket = self.env["support.ticket"].with_user(self.callcenter).create(
-            {"name": "Chiamata", "team_id": self.team.id}
+        ticket = (
+            self.env["support.ticket"]
+            .with_user(self.callcenter)
+            .create({"name": "Chiamata", "team_id": self.team.id})
         )
         self.assertEqual(ticket.user_id, self.callcenter)
         self.assertSees(self.callcenter, ticket)
 
     def test_agent_default_team_is_their_own(self):
-        ticket = self.env["support.ticket"].with_user(self.callcenter).create(
-            {"name": "Chiamata"}
+        ticket = (
+            self.env["support.ticket"]
+            .with_user(self.callcenter)
+            .create({"name": "Chiamata"})
         )
         self.assertEqual(ticket.team_id, self.team)
 
@@ -178,12 +189,22 @@ class TestCreate(SupportCase):
         self.assertEqual(ticket.team_id, other_team)
 
     def test_ticket_with_group_has_no_owner_unless_given(self):
-        with_group = self.env["support.ticket"].with_user(self.callcenter).create(
-            {"name": "Al gruppo", "group_id": self.group_a.id}
+        with_group = (
+            self.env["support.ticket"]
+            .with_user(self.callcenter)
+            .create({"name": "Al gruppo", "group_id": self.group_a.id})
         )
         self.assertFalse(with_group.user_id)
-        given = self.env["support.ticket"].with_user(self.callcenter).create(
-            {"name": "Al gruppo e a Marco", "group_id": self.group_a.id, "user_id": self.resp_a.id}
+        given = (
+            self.env["support.ticket"]
+            .with_user(self.callcenter)
+            .create(
+                {
+                    "name": "Al gruppo e a Marco",
+                    "group_id": self.group_a.id,
+                    "user_id": self.resp_a.id,
+                }
+            )
         )
         self.assertEqual(given.user_id, self.resp_a)
 
