@@ -1,4 +1,15 @@
-from odoo import api, fields, models
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import email_normalize
+
+# one or more dot-separated labels, then a top-level domain
+EMAIL_DOMAIN_RE = re.compile(
+    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+    r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
 
 
 class ResPartner(models.Model):
@@ -40,3 +51,153 @@ class ResPartner(models.Model):
             "default_channel": "phone",
         }
         return action
+
+    # --- Organizations ---
+    # Supremo's "Organizzazioni": a company registers the e-mail domains of
+    # its people, and tickets from those addresses show the company's name.
+
+    support_email_domains = fields.Char(
+        string="Support E-mail Domains",
+        help="E-mail domains of this organization, separated by commas or "
+        "spaces, e.g. rossi-impianti.it, rossi.com. Tickets from these "
+        "addresses (or their subdomains) belong to this organization. "
+        "A domain belongs to one company only.",
+    )
+
+    @api.model
+    def _support_split_email_domains(self, text):
+        """The domains written in ``text``: lower case, no duplicates."""
+        domains = []
+        for domain in re.split(r"[\s,;]+", (text or "").strip().lower()):
+            if domain and domain not in domains:
+                domains.append(domain)
+        return domains
+
+    @api.model
+    def _support_normalize_email_domains_vals(self, vals):
+        if vals.get("support_email_domains"):
+            domains = self._support_split_email_domains(vals["support_email_domains"])
+            vals = dict(vals, support_email_domains=", ".join(domains) or False)
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._support_normalize_email_domains_vals(v) for v in vals_list]
+        partners = super().create(vals_list)
+        partners.filtered("support_email_domains")._support_claim_domain_tickets()
+        return partners
+
+    def write(self, vals):
+        vals = self._support_normalize_email_domains_vals(vals)
+        res = super().write(vals)
+        if vals.get("support_email_domains"):
+            self._support_claim_domain_tickets()
+        return res
+
+    @api.constrains("support_email_domains", "is_company")
+    def _check_support_email_domains(self):
+        Partner = self.sudo().with_context(active_test=False)
+        for partner in self.filtered("support_email_domains"):
+            if not partner.is_company:
+                raise ValidationError(
+                    _(
+                        "%(partner)s is not a company: only companies have "
+                        "support e-mail domains.",
+                        partner=partner.display_name,
+                    )
+                )
+            domains = self._support_split_email_domains(partner.support_email_domains)
+            for domain in domains:
+                if "@" in domain:
+                    raise ValidationError(
+                        _(
+                            "Support e-mail domains are written without '@': "
+                            "%(domain)s is not a domain (e.g. rossi.com).",
+                            domain=domain,
+                        )
+                    )
+                if not EMAIL_DOMAIN_RE.match(domain):
+                    raise ValidationError(
+                        _(
+                            "%(domain)s is not a valid e-mail domain "
+                            "(e.g. rossi-impianti.it, rossi.com).",
+                            domain=domain,
+                        )
+                    )
+            others = Partner.search(
+                expression.AND(
+                    [
+                        [("id", "!=", partner.id)],
+                        expression.OR(
+                            [
+                                [("support_email_domains", "ilike", domain)]
+                                for domain in domains
+                            ]
+                        ),
+                    ]
+                )
+            )
+            for other in others:
+                taken = set(domains) & set(
+                    self._support_split_email_domains(other.support_email_domains)
+                )
+                if taken:
+                    raise ValidationError(
+                        _(
+                            "The e-mail domain %(domain)s already belongs to "
+                            "%(company)s: a domain belongs to one company only.",
+                            domain=", ".join(sorted(taken)),
+                            company=other.display_name,
+                        )
+                    )
+
+    @api.model
+    def _support_find_organization(self, email, company=None):
+        """The company that registered the domain of ``email`` (or of a
+        parent domain: mail.rossi.com belongs to rossi.com); most specific
+        domain first. Multi-company: companies shared or of ``company``."""
+        normalized = email_normalize(email or "")
+        if not normalized:
+            return self.browse()
+        labels = normalized.rpartition("@")[2].split(".")
+        candidates = [".".join(labels[i:]) for i in range(len(labels) - 1)]
+        domain = [
+            ("is_company", "=", True),
+            *expression.OR(
+                [[("support_email_domains", "ilike", c)] for c in candidates]
+            ),
+        ]
+        if company:
+            domain.append(("company_id", "in", [company.id, False]))
+        organizations = self.sudo().search(domain)
+        for candidate in candidates:
+            for organization in organizations:
+                if candidate in self._support_split_email_domains(
+                    organization.support_email_domains
+                ):
+                    return self.browse(organization.id)
+        return self.browse()
+
+    def _support_claim_domain_tickets(self):
+        """Tickets already received from a newly registered domain, which
+        have no organization yet, join the company."""
+        Ticket = self.env["support.ticket"].sudo().with_context(active_test=False)
+        for company in self:
+            domains = self._support_split_email_domains(company.support_email_domains)
+            if not domains:
+                continue
+            tickets = Ticket.search(
+                [
+                    ("organization_id", "=", False),
+                    *expression.OR(
+                        [[("partner_email", "=ilike", f"%@{d}")] for d in domains]
+                        + [[("partner_email", "=ilike", f"%.{d}")] for d in domains]
+                    ),
+                ]
+            )
+            for ticket in tickets:
+                organization = self._support_find_organization(
+                    ticket.partner_email, company=ticket.company_id
+                )
+                if organization:
+                    ticket.organization_id = organization

@@ -47,6 +47,25 @@ class ResUsers(models.Model):
         "the tickets this user owns.",
     )
 
+    # --- Notifications ---
+    # Supremo's "Notifiche Email" box: each user decides in their own
+    # preferences whether assignments reach them by e-mail.
+    support_notify = fields.Boolean(
+        string="Support E-mail Notifications",
+        default=True,
+        help="Receive an e-mail when a support ticket is assigned to you or "
+        "to one of your groups, or, as a group's responsible, when the group "
+        "gets a new ticket.",
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + ["support_notify"]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return super().SELF_WRITEABLE_FIELDS + ["support_notify"]
+
     @api.depends("support_team_ids")
     def _compute_support_team_id(self):
         for user in self:
@@ -110,7 +129,13 @@ class ResUsers(models.Model):
         roles = self.sudo().browse(user_ids).support_role_id
         if not roles:
             return expression.FALSE_DOMAIN
-        return [("support_role_id.parent_id", "child_of", roles.ids)]
+        # A role is strictly below one of ``roles`` when its parent is one of
+        # them or below them. (``('parent_id', 'child_of', ids)`` on the role
+        # model itself would mean "the role is in the subtree", peers and
+        # the roles themselves included.)
+        Role = self.env["support.role"].sudo()
+        subtree = Role.search([("id", "child_of", roles.ids)])
+        return [("support_role_id.parent_id", "in", subtree.ids)]
 
     # ------------------------------------------------------------------
     # Role profiles: holding a role grants its groups
@@ -157,3 +182,17 @@ class ResUsers(models.Model):
         # the caller was allowed to do; editing users' groups directly is
         # reserved to Access Rights managers.
         self.sudo().write({"groups_id": commands})
+
+    # --- Sharing rules ---
+    # The converse of the ticket's "Who can see this?": which tickets a user
+    # can read, and why (support administrators only).
+
+    def _support_readable_tickets_explained(self):
+        """``{ticket: [reason, ...]}`` of the active tickets this user can
+        read, walked in Python (see support.access.explanation)."""
+        self.ensure_one()
+        return self.env["support.access.explanation"]._support_explain_user(self)
+
+    def action_support_readable_tickets(self):
+        self.ensure_one()
+        return self.env["support.access.explanation"]._support_open_for_user(self)

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from .support_ticket import OPEN_STATES
+
 
 class SupportGroup(models.Model):
     """An assistance group (vTiger's "Gruppo", Supremo's group, GetCourse's
@@ -139,3 +141,31 @@ class SupportGroup(models.Model):
                         group=group.name,
                     )
                 )
+
+    # --- Deletion ---
+    # Supremo: "Se elimini un gruppo, le assistenze aperte assegnate a tale
+    # gruppo tornano nello stato non assegnate mentre le chiuse vengono
+    # eliminate dallo storico." The group's open tickets lose the group and
+    # keep their operator, if any; one with neither is back in the team's
+    # queue (the administrator's in dispatch mode, every operator's in open
+    # mode). Its closed and expired tickets are archived: they leave the
+    # history, and are never destroyed. The reference to the group cannot
+    # outlive it (ticket.group_id is ondelete="set null"), so each ticket's
+    # chatter keeps the group's name: the tracked change of group, and a note.
+
+    def unlink(self):
+        Ticket = self.env["support.ticket"].sudo().with_context(active_test=False)
+        for group in self:
+            tickets = Ticket.search([("group_id", "=", group.id)])
+            if not tickets:
+                continue
+            done = tickets.filtered(lambda ticket: ticket.state not in OPEN_STATES)
+            note = _(
+                "Group %(group)s was deleted: open tickets are back in the "
+                "queue, closed and expired ones are archived.",
+                group=group.name,
+            )
+            tickets._message_log_batch(bodies=dict.fromkeys(tickets.ids, note))
+            (tickets - done).write({"group_id": False})
+            done.write({"group_id": False, "active": False})
+        return super().unlink()

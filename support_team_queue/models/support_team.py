@@ -73,6 +73,19 @@ class SupportTeam(models.Model):
     ticket_ids = fields.One2many("support.ticket", "team_id", string="Tickets")
     open_ticket_count = fields.Integer(compute="_compute_open_ticket_count")
 
+    # --- Sharing rules ---
+    # vTiger's "Regole di condivisione": the team's custom rules, next to its
+    # organisation-wide level (ticket_access), edited in one screen.
+    sharing_rule_ids = fields.One2many(
+        "support.sharing.rule",
+        "team_id",
+        string="Sharing Rules",
+        context={"active_test": False},
+        help="Custom sharing rules: tickets owned by a role or a group shared "
+        "with a role, a group or a user. Each change applies on the next "
+        "request.",
+    )
+
     @api.depends_context("uid")
     def _compute_open_ticket_count(self):
         counts = dict(

@@ -1,5 +1,10 @@
+from datetime import timedelta
+
+import psycopg2.errors
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import email_normalize, mute_logger
 
 OPEN_STATES = ("new", "in_progress", "waiting")
 
@@ -21,10 +26,11 @@ class SupportTicket(models.Model):
 
     _name = "support.ticket"
     _description = "Support Ticket"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "priority desc, create_date desc, id desc"
     _rec_names_search = ["number", "name", "partner_email"]
     _primary_email = "partner_email"
+    _mail_refuse_auto_submitted = True  # see models/mail_thread.py
 
     number = fields.Char(
         string="Ticket Number",
@@ -60,7 +66,13 @@ class SupportTicket(models.Model):
         readonly=False,
         index=True,
         domain=[("is_company", "=", True)],
-        help="The requester's company.",
+        help="The requester's company, or the company whose support e-mail "
+        "domains include the requester's e-mail domain.",
+    )
+    requester_display = fields.Char(
+        string="Requester or Organization",
+        compute="_compute_requester_display",
+        help="The organization's name, else the requester's name or e-mail.",
     )
 
     team_id = fields.Many2one(
@@ -146,7 +158,12 @@ class SupportTicket(models.Model):
 
     def _default_user_id(self):
         # vTiger's "Assegnato a": the creator, unless the ticket goes to a group.
-        if self.env.context.get("default_group_id") or self.env.user.share:
+        # Tickets from e-mail or the portal wait in the queue for an operator.
+        if (
+            self.env.context.get("default_group_id")
+            or self.env.context.get("default_channel") in ("email", "portal")
+            or self.env.user.share
+        ):
             return False
         return self.env.user
 
@@ -156,11 +173,29 @@ class SupportTicket(models.Model):
             if ticket.partner_id.email:
                 ticket.partner_email = ticket.partner_id.email
 
-    @api.depends("partner_id.commercial_partner_id")
+    @api.depends("partner_id.commercial_partner_id", "partner_email")
     def _compute_organization_id(self):
+        # Supremo's organizations: the requester's company, else the company
+        # that registered the requester's e-mail domain.
+        Partner = self.env["res.partner"]
         for ticket in self:
             commercial = ticket.partner_id.commercial_partner_id
-            ticket.organization_id = commercial if commercial.is_company else False
+            if commercial.is_company:
+                ticket.organization_id = commercial
+            else:
+                ticket.organization_id = Partner._support_find_organization(
+                    ticket.partner_email, company=ticket.company_id
+                )
+
+    @api.depends("organization_id.name", "partner_id.name", "partner_email")
+    def _compute_requester_display(self):
+        for ticket in self:
+            ticket.requester_display = (
+                ticket.organization_id.name
+                or ticket.partner_id.name
+                or ticket.partner_email
+                or False
+            )
 
     @api.depends("create_date", "date_taken", "date_closed", "state")
     def _compute_waiting_hours(self):
@@ -203,21 +238,148 @@ class SupportTicket(models.Model):
         self.env["support.team"].flush_model(["operator_ids"])
         return super()._search(domain, *args, **kwargs)
 
+    # --- Sharing rules ---
+    # Rule 7 (security/support_rules.xml): the record rules search these two
+    # fields with the user's id; their search methods read the active
+    # sharing rules targeting that user when the query is built and return
+    # the tickets their sources own, so any change of a rule, a role or a
+    # membership applies on the next request, with nothing to recalculate.
+
+    support_shared_with_user_ids = fields.Many2many(
+        "res.users",
+        string="Shared With",
+        compute="_compute_support_shared_user_ids",
+        search="_search_support_shared_with_user_ids",
+        help="Users a sharing rule lets read this ticket.",
+    )
+    support_shared_for_write_user_ids = fields.Many2many(
+        "res.users",
+        string="Shared for Writing With",
+        compute="_compute_support_shared_user_ids",
+        search="_search_support_shared_for_write_user_ids",
+        help="Users a read-write sharing rule lets edit this ticket "
+        "(when their profile allows editing).",
+    )
+    support_can_explain_access = fields.Boolean(
+        compute="_compute_support_can_explain_access",
+        help="Technical: whether the current user may see who can read this "
+        "ticket (support administrators and the team's administrator).",
+    )
+
+    # Access checks on given records (check_access, has_access) evaluate the
+    # rule domains in Python, on these values: the dependencies keep them
+    # current within a transaction, as rule 3's support_superior_user_ids.
+    @api.depends(
+        "team_id",
+        "group_id",
+        "user_id.support_role_id.parent_path",
+        "team_id.sharing_rule_ids.active",
+        "team_id.sharing_rule_ids.access",
+        "team_id.sharing_rule_ids.source_role_id",
+        "team_id.sharing_rule_ids.source_role_subtree_id.parent_path",
+        "team_id.sharing_rule_ids.source_group_id.effective_user_ids",
+        "team_id.sharing_rule_ids.target_user_id",
+        "team_id.sharing_rule_ids.target_role_id.user_ids",
+        "team_id.sharing_rule_ids.target_role_subtree_id.subtree_user_ids",
+        "team_id.sharing_rule_ids.target_group_id.effective_user_ids",
+    )
+    def _compute_support_shared_user_ids(self):
+        Users = self.env["res.users"]
+        rules = (
+            self.env["support.sharing.rule"]
+            .sudo()
+            .search([("team_id", "in", self.sudo().team_id.ids)])
+        )
+        Tickets = self.sudo().with_context(active_test=False)
+        covered = {
+            rule: Tickets.search(
+                expression.AND(
+                    [[("id", "in", self._origin.ids)], rule._support_source_domain()]
+                )
+            )
+            for rule in rules
+        }
+        for ticket in self:
+            readers = writers = Users
+            for rule in rules:
+                if ticket in covered[rule]:
+                    targets = rule._support_target_users()
+                    readers |= targets
+                    if rule.access == "write":
+                        writers |= targets
+            ticket.support_shared_with_user_ids = readers
+            ticket.support_shared_for_write_user_ids = writers
+
+    def _search_support_shared_with_user_ids(self, operator, value):
+        return self._support_shared_domain(operator, value, ("read", "write"))
+
+    def _search_support_shared_for_write_user_ids(self, operator, value):
+        return self._support_shared_domain(operator, value, ("write",))
+
+    def _support_shared_domain(self, operator, value, accesses):
+        """Tickets that the active sharing rules with one of ``accesses``
+        share with the users given: the OR of the rules' sources."""
+        if operator not in ("in", "="):
+            raise UserError(_("Unsupported search on shared tickets."))
+        user_ids = value if isinstance(value, list | tuple) else [value]
+        rules = self.env["support.sharing.rule"]._support_rules_targeting(user_ids)
+        rules = rules.filtered(lambda rule: rule.access in accesses)
+        if not rules:
+            return expression.FALSE_DOMAIN
+        return expression.OR([rule._support_source_domain() for rule in rules])
+
+    @api.depends_context("uid")
+    @api.depends("team_id.admin_id")
+    def _compute_support_can_explain_access(self):
+        is_admin = self.env.user.has_group("support_team_queue.group_support_admin")
+        for ticket in self:
+            ticket.support_can_explain_access = (
+                is_admin or ticket.sudo().team_id.admin_id == self.env.user
+            )
+
+    def _support_access_explanations(self):
+        """Who can read each ticket, and why, walked in Python from the data
+        (independently of the record rules' SQL).
+
+        :return: ``{ticket: {user: [reason, ...]}}`` for the internal users
+            holding a support profile who may read it; each reason is a dict
+            (``kind``, ``label``, ``write``, ``unlink``, ``rule``).
+        """
+        Explanation = self.env["support.access.explanation"]
+        return Explanation._support_explain(self)
+
+    def action_support_access_explanation(self):
+        """"Who can see this?": the panel of the ticket's readers."""
+        self.ensure_one()
+        return self.env["support.access.explanation"]._support_open_for_ticket(self)
+
     @api.model_create_multi
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
         for vals in vals_list:
-            if "user_id" not in vals and vals.get("group_id"):
-                # given a group and no operator, the group owns it
+            if "user_id" not in vals and (
+                vals.get("group_id") or vals.get("channel") in ("email", "portal")
+            ):
+                # given a group and no operator, the group owns it; a request
+                # by e-mail or from the portal waits in the queue
                 vals["user_id"] = False
             if not vals.get("number") or vals["number"] == _("New"):
                 vals["number"] = sequence.next_by_code("support.ticket") or _("New")
-        return super().create(vals_list)
+        tickets = super().create(vals_list)
+        # told whatever the creator may read: sudo, with the same user
+        tickets.sudo()._support_notify_new_tickets()
+        return tickets
 
     def write(self, vals):
         if {"state", "user_id", "group_id"} & vals.keys():
             vals = dict(vals, date_last_activity=fields.Datetime.now())
-        return super().write(vals)
+        forwarded = self.browse()
+        if vals.get("group_id"):
+            forwarded = self.filtered(lambda t: t.group_id.id != vals["group_id"])
+        result = super().write(vals)
+        # the forwarder may no longer read the ticket: sudo, same user
+        forwarded.sudo()._support_notify_group_assignment()
+        return result
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
@@ -237,13 +399,71 @@ class SupportTicket(models.Model):
                 )
             )
 
-    def action_take(self):
-        """Start handling: the current user becomes the operator.
+    # --- Handling ---
+    # Take, take over, wait, release and close: GetCourse's "Iniciada",
+    # "Assumir" and "Finalizar", Supremo's padlock. Each locks the tickets'
+    # rows first, so that two operators clicking at the same moment never
+    # both win and no update is lost. Forwarding is a plain write of
+    # ``user_id`` and/or ``group_id``: the record rules alone decide whether
+    # the forwarder still sees the ticket afterwards.
 
-        Taking a ticket held by someone else is GetCourse's "take over" and
+    def _support_lock(self):
+        """Lock the tickets' rows until the end of the transaction, then
+        re-read them.
+
+        ``NOWAIT``: while another transaction holds one of the tickets (an
+        operator taking it this very moment), the caller gets a UserError at
+        once instead of queuing behind it. Odoo runs transactions in
+        REPEATABLE READ, so PostgreSQL grants the lock only on the latest
+        committed version of a row: when a concurrent transaction changed
+        the ticket and committed after ours began, the lock raises a
+        serialization failure, which Odoo's request layer answers by
+        replaying the whole call (``odoo.service.model.retrying``); the
+        replay reads the new operator. Either way, what is read after the
+        lock is current.
+        """
+        if not self.ids:
+            return
+        self.check_access("write")
+        self.flush_recordset()
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM support_ticket WHERE id IN %s FOR UPDATE NOWAIT",
+                    [tuple(self.ids)],
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                _(
+                    "Ticket %(tickets)s is being changed by another operator "
+                    "right now: reload it to see who handles it.",
+                    tickets=", ".join(self.mapped("number")),
+                )
+            ) from None
+        self.invalidate_recordset()
+
+    def action_take(self):
+        """Start handling: the current user becomes the operator, state In
+        Progress.
+
+        A ticket already held by another operator is refused ("already taken
+        by X"), unless the caller asks to take it over: the "Take Over"
+        button passes ``support_take_over`` in the context (GetCourse's
+        "Assumir", e.g. when a colleague forgot to release it). A take-over
         is written in the chatter.
         """
+        self._support_lock()
         self._check_open()
+        held = self.filtered(lambda t: t.user_id and t.user_id != self.env.user)
+        if held and not self.env.context.get("support_take_over"):
+            raise UserError(
+                _(
+                    "Ticket %(tickets)s is already taken by %(users)s. "
+                    "Use \"Take Over\" to handle it yourself.",
+                    tickets=", ".join(held.mapped("number")),
+                    users=", ".join(held.user_id.mapped("name")),
+                )
+            )
         now = fields.Datetime.now()
         for ticket in self:
             previous = ticket.user_id
@@ -265,14 +485,37 @@ class SupportTicket(models.Model):
                 )
         return True
 
+    def action_wait(self):
+        """Waiting for the customer: the ticket stays with its operator, or
+        becomes the caller's when it had none."""
+        self._support_lock()
+        self._check_open()
+        now = fields.Datetime.now()
+        for ticket in self:
+            vals = {"state": "waiting"}
+            if not ticket.user_id:
+                vals.update(user_id=self.env.uid, date_taken=ticket.date_taken or now)
+            ticket.write(vals)
+        return True
+
     def action_release(self):
         """Give the ticket back to its group's (or the team's) queue."""
+        self._support_lock()
         self._check_open()
         self.write({"user_id": False, "state": "new"})
         return True
 
     def action_close(self):
-        self.write({"state": "closed", "date_closed": fields.Datetime.now()})
+        """Close the ticket (Supremo's padlock). A ticket nobody held becomes
+        the closer's, so that it stays in their history."""
+        self._support_lock()
+        self._check_open()
+        now = fields.Datetime.now()
+        for ticket in self:
+            vals = {"state": "closed", "date_closed": now}
+            if not ticket.user_id:
+                vals["user_id"] = self.env.uid
+            ticket.write(vals)
         return True
 
     def action_reopen(self):
@@ -285,3 +528,245 @@ class SupportTicket(models.Model):
                 }
             )
         return True
+
+    # --- Notifications ---
+    # Supremo's "Notifiche Email": the operator a ticket is assigned to, or
+    # every effective member of the group it is assigned to, gets an e-mail,
+    # unless they switched "Support e-mail notifications" (res.users
+    # ``support_notify``) off in their preferences; a new ticket of a group
+    # also tells the group's responsible and supervisors (``notify_user_ids``,
+    # GetCourse). Built on mail.thread's auto-subscription: the operator
+    # follows the ticket as in any Odoo app, and receives
+    # ``mail_template_ticket_assigned`` instead of the generic "You have been
+    # assigned" message. Nobody is told of what they did themselves. Like the
+    # rest of mail.thread, nothing is sent under ``tracking_disable`` or
+    # ``mail_auto_subscribe_no_notify``, nor while the module installs.
+
+    _SUPPORT_TEMPLATE_ASSIGNED = "support_team_queue.mail_template_ticket_assigned"
+    _SUPPORT_TEMPLATE_NEW = "support_team_queue.mail_template_ticket_new"
+
+    def _support_users_to_notify(self, users):
+        """The users among ``users`` who want support e-mails."""
+        return users.sudo().filtered(
+            lambda user: user.active
+            and not user.share
+            and user.support_notify
+            and user != self.env.user
+        )
+
+    def _support_notify(self, users, template_xmlid):
+        """Send ``template_xmlid`` about each ticket of ``self`` to ``users``
+        (those who want it), through ``message_notify``: one e-mail each,
+        nothing in the chatter."""
+        if self.env.context.get("tracking_disable"):
+            return
+        users = self._support_users_to_notify(users)
+        langs = {}
+        for user in users:
+            langs.setdefault(user.partner_id.lang, []).append(user.partner_id.id)
+        for lang, partner_ids in langs.items():
+            self.with_context(lang=lang)._message_auto_subscribe_notify(
+                partner_ids, template_xmlid
+            )
+
+    def _support_notify_group_assignment(self):
+        """Tell the members of each ticket's (new) group; its operator hears
+        of it through the auto-subscription, or is already on it."""
+        for ticket in self.filtered("group_id"):
+            ticket._support_notify(
+                ticket.group_id.sudo().effective_user_ids - ticket.user_id,
+                self._SUPPORT_TEMPLATE_ASSIGNED,
+            )
+
+    def _support_notify_new_tickets(self):
+        self._support_notify_group_assignment()
+        for ticket in self.filtered("group_id"):
+            group = ticket.group_id.sudo()
+            ticket._support_notify(
+                group.notify_user_ids - group.effective_user_ids - ticket.user_id,
+                self._SUPPORT_TEMPLATE_NEW,
+            )
+
+    def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
+        res = super()._message_auto_subscribe_followers(
+            updated_values, default_subtype_ids
+        )
+        operator = self.env["res.users"].browse(updated_values.get("user_id"))
+        wants_mail = bool(self._support_users_to_notify(operator))
+        return [
+            (
+                partner_id,
+                subtype_ids,
+                (self._SUPPORT_TEMPLATE_ASSIGNED if wants_mail else False)
+                if template == "mail.message_user_assigned"
+                else template,
+            )
+            for partner_id, subtype_ids, template in res
+        ]
+
+    def _message_auto_subscribe_notify(self, partner_ids, template):
+        if template not in (
+            self._SUPPORT_TEMPLATE_ASSIGNED,
+            self._SUPPORT_TEMPLATE_NEW,
+        ):
+            return super()._message_auto_subscribe_notify(partner_ids, template)
+        if not self or self.env.context.get("mail_auto_subscribe_no_notify"):
+            return
+        if not self.env.registry.ready:  # no e-mail while the module installs
+            return
+        mail_template = self.env.ref(template, raise_if_not_found=False)
+        if not mail_template or not partner_ids:
+            return
+        # the recipients are told whatever the assigner may read
+        mail_template = mail_template.sudo()
+        model_description = self.env["ir.model"]._get(self._name).display_name
+        for ticket in self:
+            subject = mail_template._render_field("subject", ticket.ids)[ticket.id]
+            body = mail_template._render_field("body_html", ticket.ids)[ticket.id]
+            ticket.sudo().message_notify(
+                subject=subject,
+                body=body,
+                partner_ids=partner_ids,
+                record_name=ticket.display_name,
+                email_layout_xmlid="mail.mail_notification_layout",
+                model_description=model_description,
+            )
+
+    # --- Expiry ---
+    # Supremo: "Todas las asistencias que no se cierran manualmente caducan
+    # automáticamente al cabo de 24 horas y pueden verse en el historial".
+    # The scheduled action data/support_cron.xml calls _cron_expire_tickets.
+
+    @api.model
+    def _cron_expire_tickets(self):
+        """Expire the tickets still open ``expire_hours`` hours after they
+        were created (per team; 0 never expires). Expired tickets stay in the
+        history: active, with their operator and group."""
+        now = fields.Datetime.now()
+        teams = (
+            self.env["support.team"]
+            .with_context(active_test=False)
+            .search([("expire_hours", ">", 0)])
+        )
+        for team in teams:
+            tickets = self.search(
+                [
+                    ("team_id", "=", team.id),
+                    ("state", "in", OPEN_STATES),
+                    ("create_date", "<=", now - timedelta(hours=team.expire_hours)),
+                ]
+            )
+            tickets.write({"state": "expired", "date_closed": now})
+        return True
+
+    # --- Portal ---
+    # Customers follow, answer and open tickets from /my/tickets
+    # (controllers/portal.py). Which tickets they reach is decided by the
+    # portal record rule in security/support_rules.xml, nowhere else.
+
+    # Readers may post on a ticket: a customer answers from the portal
+    # chatter. Odoo applies this to internal readers too, on purpose: a
+    # technician (read-only profile) answers the customer and logs notes, as
+    # seed 003 wants ("è il tecnico a rispondere alle chiamate"); a message is
+    # not a change of the ticket, whose fields stay out of their reach.
+    _mail_post_access = "read"
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for ticket in self:
+            ticket.access_url = f"/my/tickets/{ticket.id}"
+
+    def _support_is_customer_message(self, message):
+        """A public message whose author is not an internal user."""
+        message = message.sudo()  # the author's users are not for portal eyes
+        if message.is_internal or message.subtype_id.internal:
+            return False
+        return not message.author_id.user_ids.filtered(lambda u: u._is_internal())
+
+    def _support_reopen_on_customer_reply(self):
+        """A customer's reply reopens a closed or expired ticket.
+
+        Used for replies posted from the portal (``_message_post_after_hook``
+        below) and meant for e-mail replies too (``message_update``). The
+        customer has no write access: reopening is the desk's answer to their
+        reply, not an edit made with their rights, hence ``sudo()``.
+        """
+        done = self.filtered(lambda t: t.state not in OPEN_STATES)
+        done.sudo().action_reopen()
+        return done
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        # E-mail replies go through the gateway (message_update), which also
+        # filters auto-replies; here: comments posted from the portal chatter.
+        if msg_vals.get("message_type") == "comment" and (
+            self._support_is_customer_message(message)
+        ):
+            self._support_reopen_on_customer_reply()
+            # as for e-mail replies; sudo: see _support_reopen_on_customer_reply
+            self.sudo().date_last_activity = fields.Datetime.now()
+        return res
+
+    # --- Mail gateway ---
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A new e-mail to a team's alias opens a ticket (seeds 001, 002).
+
+        The requester is the sender's contact, created when unknown; the
+        ticket waits in the queue with no operator. Replies in the same thread
+        go to ``message_update``; bounces and auto-replies never get here
+        (see ``models/mail_thread.py``).
+        """
+        email_from = msg_dict.get("email_from")
+        partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not partner and email_from:
+            partner = self.env["mail.thread"]._mail_find_partner_from_emails(
+                [email_from], force_create=True
+            )[0]
+            # the e-mail is posted in their name, and they follow the ticket
+            msg_dict["author_id"] = partner.id
+        values = {
+            "name": msg_dict.get("subject") or _("No Subject"),
+            "description": msg_dict.get("body"),
+            "partner_id": partner.id,
+            "channel": "email",
+            "user_id": False,
+        }
+        values.update(custom_values or {})
+        # Odoo's message_new stores the sender (name <address>) as the primary
+        # e-mail: keep the bare address
+        msg_values = dict(
+            msg_dict, email_from=email_normalize(email_from) or email_from
+        )
+        return super(
+            SupportTicket, self.with_context(default_channel="email")
+        ).message_new(msg_values, custom_values=values)
+
+    def message_update(self, msg_dict, update_vals=None):
+        """A reply in the thread is added to the ticket, never a new one; a
+        customer's reply reopens it when closed or expired (seed 004)."""
+        if self.env.context.get("mail_auto_submitted"):
+            # an out-of-office answer is kept, but is no activity of the customer
+            return super().message_update(msg_dict, update_vals=update_vals)
+        author = self.env["res.partner"].browse(msg_dict.get("author_id"))
+        if not author.user_ids.filtered(lambda u: u._is_internal()):
+            # a ticket archived with its group comes back to the queue
+            self.filtered(
+                lambda t: not t.active and t.state not in OPEN_STATES
+            ).active = True
+            self._support_reopen_on_customer_reply()
+        update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _message_get_suggested_recipients(self):
+        recipients = super()._message_get_suggested_recipients()
+        if self.partner_id:
+            self._message_add_suggested_recipient(
+                recipients, partner=self.partner_id, reason=_("Requester")
+            )
+        elif self.partner_email:
+            self._message_add_suggested_recipient(
+                recipients, email=self.partner_email, reason=_("Requester Email")
+            )
+        return recipients

@@ -1,0 +1,212 @@
+from odoo import _, http
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+from odoo.tools import email_normalize, plaintext2html
+
+from ..models.support_ticket import OPEN_STATES
+
+
+class SupportCustomerPortal(CustomerPortal):
+    """The customers' side of the queue: /my/tickets.
+
+    Which tickets a customer reaches is the record rules' decision
+    (security/support_rules.xml): lists are searched as the user, and a
+    ticket page is opened through ``_document_check_access`` (the user's
+    read access, or the ticket's access token).
+    """
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "ticket_count" in counters:
+            Ticket = request.env["support.ticket"]
+            values["ticket_count"] = (
+                Ticket.search_count([]) if Ticket.has_access("read") else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # My tickets
+    # ------------------------------------------------------------------
+
+    def _ticket_get_searchbar_sortings(self):
+        return {
+            "date": {"label": _("Newest"), "order": "create_date desc, id desc"},
+            "activity": {
+                "label": _("Last Activity"),
+                "order": "date_last_activity desc, id desc",
+            },
+            "name": {"label": _("Subject"), "order": "name, id"},
+            "state": {"label": _("Status"), "order": "state, id desc"},
+        }
+
+    def _ticket_get_searchbar_filters(self):
+        return {
+            "all": {"label": _("All"), "domain": []},
+            "open": {"label": _("Open"), "domain": [("state", "in", OPEN_STATES)]},
+            "done": {
+                "label": _("Closed and Expired"),
+                "domain": [("state", "in", ("closed", "expired"))],
+            },
+        }
+
+    @http.route(
+        ["/my/tickets", "/my/tickets/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_tickets(self, page=1, sortby=None, filterby=None, **kw):
+        Ticket = request.env["support.ticket"]
+        if not Ticket.has_access("read"):
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+
+        searchbar_sortings = self._ticket_get_searchbar_sortings()
+        searchbar_filters = self._ticket_get_searchbar_filters()
+        if sortby not in searchbar_sortings:
+            sortby = "date"
+        if filterby not in searchbar_filters:
+            filterby = "all"
+        domain = searchbar_filters[filterby]["domain"]
+
+        # searched as the user: the record rules say which tickets they reach
+        pager = portal_pager(
+            url="/my/tickets",
+            url_args={"sortby": sortby, "filterby": filterby},
+            total=Ticket.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        tickets = Ticket.search(
+            domain,
+            order=searchbar_sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        request.session["my_tickets_history"] = tickets.ids[:100]
+
+        values.update(
+            {
+                "tickets": tickets,
+                "page_name": "ticket",
+                "default_url": "/my/tickets",
+                "pager": pager,
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+                "searchbar_filters": searchbar_filters,
+                "filterby": filterby,
+            }
+        )
+        return request.render("support_team_queue.portal_my_tickets", values)
+
+    def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        values = {
+            "page_name": "ticket",
+            "ticket": ticket,
+            "user": request.env.user,
+        }
+        return self._get_page_view_values(
+            ticket, access_token, values, "my_tickets_history", False, **kwargs
+        )
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
+    )
+    def portal_my_ticket(self, ticket_id, access_token=None, **kw):
+        try:
+            ticket_sudo = self._document_check_access(
+                "support.ticket", ticket_id, access_token=access_token
+            )
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        values = self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
+        return request.render("support_team_queue.portal_my_ticket", values)
+
+    # ------------------------------------------------------------------
+    # Ask for help
+    # ------------------------------------------------------------------
+
+    def _ticket_get_portal_groups(self):
+        """The groups the user may send a request to: the ``portal_visible``
+        groups of every team they can read (the portal rule on support.group
+        says the same for portal users)."""
+        Group = request.env["support.group"]
+        if not Group.has_access("read"):
+            return Group
+        return Group.search(
+            [("portal_visible", "=", True)], order="team_id, sequence, name"
+        )
+
+    def _ticket_group_by_team(self, groups):
+        """[(team name, groups)] for the form's option groups. Customers
+        cannot read teams: only the names are read as superuser."""
+        return [
+            (team.sudo().name, groups.filtered(lambda g, team=team: g.team_id == team))
+            for team in groups.team_id
+        ]
+
+    def _ticket_validate_new(self, post, groups):
+        """Check the request; return (ticket values, {field: error})."""
+        errors = {}
+        group = groups.filtered(lambda g: str(g.id) == (post.get("group_id") or ""))
+        if not group:
+            errors["group_id"] = _("Choose one of the groups offered.")
+        email = (post.get("email") or "").strip()
+        if not email_normalize(email):
+            errors["email"] = _(
+                "Enter a valid e-mail address, such as name@example.com."
+            )
+        subject = (post.get("subject") or "").strip()
+        if not subject:
+            errors["subject"] = _("Give your request a subject.")
+        description = (post.get("description") or "").strip()
+        if not description:
+            errors["description"] = _("Describe the problem.")
+        if errors:
+            return {}, errors
+        return {
+            "name": subject,
+            "description": plaintext2html(description),
+            "partner_id": request.env.user.partner_id.id,
+            "partner_email": email,
+            "team_id": group.team_id.id,
+            "group_id": group.id,
+            "user_id": False,
+            "channel": "portal",
+        }, errors
+
+    @http.route(
+        "/my/tickets/new",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def portal_new_ticket(self, **post):
+        groups = self._ticket_get_portal_groups()
+        errors = {}
+        if request.httprequest.method == "POST":
+            vals, errors = self._ticket_validate_new(post, groups)
+            if not errors:
+                # Customers have no create right on tickets: the portal is an
+                # intake, like the e-mail gateway. The request was validated
+                # above (a group offered to this user, a valid e-mail); which
+                # tickets they may read afterwards stays the record rules' call.
+                ticket = request.env["support.ticket"].sudo().create(vals)
+                ticket.message_subscribe(request.env.user.partner_id.ids)
+                return request.redirect(f"/my/tickets/{ticket.id}")
+        else:
+            post = {"email": request.env.user.email or ""}
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "ticket_new",
+                "groups": groups,
+                "groups_by_team": self._ticket_group_by_team(groups),
+                "form": post,
+                "errors": errors,
+            }
+        )
+        return request.render("support_team_queue.portal_new_ticket", values)

@@ -1,0 +1,57 @@
+import logging
+
+from odoo import api, models
+
+_logger = logging.getLogger(__name__)
+
+
+class MailThread(models.AbstractModel):
+    """Tell the mail gateway's targets whether an incoming e-mail was sent by
+    a machine (RFC 3834 auto-replies, out-of-office, bulk mail).
+
+    Odoo 18 already ignores bounces (``message_route`` hands them to
+    ``_routing_handle_bounce``), duplicated Message-Ids and senders flooding
+    an alias (``_detect_loop_sender``); it does not look at ``Auto-Submitted``
+    and friends. Models that set ``_mail_refuse_auto_submitted`` get no new
+    record from such a message: a reply to an existing thread is still
+    posted, with ``mail_auto_submitted`` in the context of
+    ``message_update``.
+    """
+
+    _inherit = "mail.thread"
+
+    _mail_refuse_auto_submitted = False
+
+    @api.model
+    def _message_is_auto_submitted(self, message):
+        """Whether the ``email.message`` was written by a machine."""
+        auto_submitted = (message.get("Auto-Submitted") or "").strip().lower()
+        if auto_submitted and auto_submitted != "no":
+            return True
+        precedence = (message.get("Precedence") or "").strip().lower()
+        if precedence in ("bulk", "junk", "list", "auto_reply"):
+            return True
+        return any(
+            message.get(header)
+            for header in ("X-Auto-Response-Suppress", "X-Autoreply", "X-Autorespond")
+        )
+
+    @api.model
+    def _message_route_process(self, message, message_dict, routes):
+        if routes and self._message_is_auto_submitted(message):
+            kept = [
+                route
+                for route in routes
+                if route[1]  # a reply to an existing thread
+                or not getattr(self.env[route[0]], "_mail_refuse_auto_submitted", False)
+            ]
+            if len(kept) < len(routes):
+                _logger.info(
+                    "Routing mail from %s with Message-Id %s: automatic message, "
+                    "no record created",
+                    message_dict.get("email_from"),
+                    message_dict.get("message_id"),
+                )
+            routes = kept
+            self = self.with_context(mail_auto_submitted=True)
+        return super()._message_route_process(message, message_dict, routes)

@@ -1,0 +1,311 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+
+SOURCE_TYPES = [
+    ("role", "Role"),
+    ("role_subtree", "Role and Subordinates"),
+    ("group", "Group"),
+]
+TARGET_TYPES = SOURCE_TYPES + [("user", "User")]
+
+
+class SupportSharingRule(models.Model):
+    """A custom sharing rule (vTiger's "Regole di condivisione personalizzate").
+
+    The tickets of ``team_id`` owned by the source (holders of a role, of a
+    role and every role below it, or a group: its tickets and those of its
+    effective members) are shared with the target (holders of a role, of a
+    role and below, the effective members of a group, or one user), read
+    only or read-write. Rule 7 of the record rules
+    (``security/support_rules.xml``) reads the active rules when each query
+    is built, so creating, editing, archiving or deleting a rule applies on
+    the next request: there is nothing to recalculate.
+    """
+
+    _name = "support.sharing.rule"
+    _description = "Support Sharing Rule"
+    _order = "team_id, sequence, id"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Text()
+    team_id = fields.Many2one(
+        "support.team", required=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="team_id.company_id", store=True)
+
+    source_type = fields.Selection(
+        SOURCE_TYPES,
+        string="Tickets Owned By",
+        compute="_compute_source_type",
+        store=True,
+        readonly=False,
+    )
+    source_role_id = fields.Many2one(
+        "support.role",
+        string="Source Role",
+        index=True,
+        ondelete="cascade",
+        help="Tickets whose operator holds this role.",
+    )
+    source_role_subtree_id = fields.Many2one(
+        "support.role",
+        string="Source Role and Subordinates",
+        index=True,
+        ondelete="cascade",
+        help="Tickets whose operator holds this role or any role below it.",
+    )
+    source_group_id = fields.Many2one(
+        "support.group",
+        string="Source Group",
+        index=True,
+        ondelete="cascade",
+        domain="[('team_id', '=', team_id)]",
+        help="Tickets assigned to this group, or whose operator is one of "
+        "its effective members.",
+    )
+
+    target_type = fields.Selection(
+        TARGET_TYPES,
+        string="Shared With",
+        compute="_compute_target_type",
+        store=True,
+        readonly=False,
+    )
+    target_role_id = fields.Many2one(
+        "support.role",
+        string="Target Role",
+        index=True,
+        ondelete="cascade",
+        help="Shared with the holders of this role.",
+    )
+    target_role_subtree_id = fields.Many2one(
+        "support.role",
+        string="Target Role and Subordinates",
+        index=True,
+        ondelete="cascade",
+        help="Shared with the holders of this role and of every role below it.",
+    )
+    target_group_id = fields.Many2one(
+        "support.group",
+        string="Target Group",
+        index=True,
+        ondelete="cascade",
+        domain="[('team_id', '=', team_id)]",
+        help="Shared with every effective member of this group.",
+    )
+    target_user_id = fields.Many2one(
+        "res.users",
+        string="Target User",
+        index=True,
+        ondelete="cascade",
+        domain=[("share", "=", False)],
+        help="Shared with this user.",
+    )
+    access = fields.Selection(
+        [("read", "Read only"), ("write", "Read and write")],
+        required=True,
+        default="read",
+        help="Read and write lets users whose profile allows editing (Agent "
+        "and above) edit the shared tickets. A sharing rule never grants "
+        "delete, nor an action the profile lacks.",
+    )
+
+    _SOURCE_FIELDS = {
+        "role": "source_role_id",
+        "role_subtree": "source_role_subtree_id",
+        "group": "source_group_id",
+    }
+    _TARGET_FIELDS = {
+        "role": "target_role_id",
+        "role_subtree": "target_role_subtree_id",
+        "group": "target_group_id",
+        "user": "target_user_id",
+    }
+
+    @api.depends(*_SOURCE_FIELDS.values())
+    def _compute_source_type(self):
+        for rule in self:
+            rule.source_type = next(
+                (kind for kind, fname in self._SOURCE_FIELDS.items() if rule[fname]),
+                rule.source_type or "role",
+            )
+
+    @api.depends(*_TARGET_FIELDS.values())
+    def _compute_target_type(self):
+        for rule in self:
+            rule.target_type = next(
+                (kind for kind, fname in self._TARGET_FIELDS.items() if rule[fname]),
+                rule.target_type or "group",
+            )
+
+    @api.onchange("source_type")
+    def _onchange_source_type(self):
+        for kind, fname in self._SOURCE_FIELDS.items():
+            if kind != self.source_type:
+                self[fname] = False
+
+    @api.onchange("target_type")
+    def _onchange_target_type(self):
+        for kind, fname in self._TARGET_FIELDS.items():
+            if kind != self.target_type:
+                self[fname] = False
+
+    def _support_source_label(self):
+        self.ensure_one()
+        if self.source_role_id:
+            return _("role %s", self.source_role_id.display_name)
+        if self.source_role_subtree_id:
+            return _(
+                "role %s and subordinates", self.source_role_subtree_id.display_name
+            )
+        if self.source_group_id:
+            return _("group %s", self.source_group_id.display_name)
+        return "?"
+
+    def _support_target_label(self):
+        self.ensure_one()
+        if self.target_role_id:
+            return _("role %s", self.target_role_id.display_name)
+        if self.target_role_subtree_id:
+            return _(
+                "role %s and subordinates", self.target_role_subtree_id.display_name
+            )
+        if self.target_group_id:
+            return _("group %s", self.target_group_id.display_name)
+        if self.target_user_id:
+            return _("user %s", self.target_user_id.display_name)
+        return "?"
+
+    @api.depends(
+        "source_role_id.complete_name",
+        "source_role_subtree_id.complete_name",
+        "source_group_id.name",
+        "target_role_id.complete_name",
+        "target_role_subtree_id.complete_name",
+        "target_group_id.name",
+        "target_user_id.name",
+        "access",
+    )
+    def _compute_name(self):
+        for rule in self:
+            access = dict(rule._fields["access"]._description_selection(self.env))
+            rule.name = _(
+                "Tickets of %(owners)s shared with %(target)s: %(access)s",
+                owners=rule._support_source_label(),
+                target=rule._support_target_label(),
+                access=access.get(rule.access, "").lower(),
+            )
+
+    @api.constrains(*_SOURCE_FIELDS.values(), *_TARGET_FIELDS.values(), "team_id")
+    def _check_source_and_target(self):
+        for rule in self:
+            sources = [f for f in self._SOURCE_FIELDS.values() if rule[f]]
+            if len(sources) != 1:
+                raise ValidationError(
+                    _(
+                        "A sharing rule shares the tickets of exactly one source: "
+                        "a role, a role and its subordinates, or a group."
+                    )
+                )
+            targets = [f for f in self._TARGET_FIELDS.values() if rule[f]]
+            if len(targets) != 1:
+                raise ValidationError(
+                    _(
+                        "A sharing rule shares with exactly one target: a role, "
+                        "a role and its subordinates, a group, or a user."
+                    )
+                )
+            groups = rule.source_group_id | rule.target_group_id
+            if groups.team_id - rule.team_id:
+                raise ValidationError(
+                    _(
+                        "Sharing rule of team %(team)s: group %(groups)s belongs "
+                        "to another team.",
+                        team=rule.team_id.name,
+                        groups=", ".join(groups.mapped("name")),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Rule 7: what the record rules call when a ticket query is built
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _support_rules_targeting(self, user_ids):
+        """The active sharing rules whose target includes one of the users.
+
+        Read when the query is built, as superuser (this is the record-rule
+        machinery, not the caller browsing rules).
+        """
+        # many2many tables are not flushed before a query (see
+        # support.ticket._search): count memberships changed just now
+        self.env["support.group"].flush_model(["effective_user_ids"])
+        self.env["support.sharing.rule"].flush_model()
+        users = self.env["res.users"].sudo().browse(user_ids)
+        roles = users.support_role_id
+        ancestor_ids = {
+            int(role_id)
+            for role in roles
+            for role_id in (role.parent_path or "").split("/")
+            if role_id
+        }
+        groups = (
+            self.env["support.group"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("effective_user_ids", "in", users.ids)])
+        )
+        return (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    "|",
+                    "|",
+                    "|",
+                    ("target_user_id", "in", users.ids),
+                    ("target_role_id", "in", roles.ids),
+                    ("target_role_subtree_id", "in", list(ancestor_ids)),
+                    ("target_group_id", "in", groups.ids),
+                ]
+            )
+        )
+
+    def _support_source_domain(self):
+        """Tickets of the rule's team owned by its source, as a domain of
+        support.ticket whose ids are resolved now."""
+        self.ensure_one()
+        rule = self.sudo()
+        if rule.source_role_id:
+            owned = [("user_id.support_role_id", "=", rule.source_role_id.id)]
+        elif rule.source_role_subtree_id:
+            roles = rule.env["support.role"].search(
+                [("id", "child_of", rule.source_role_subtree_id.id)]
+            )
+            owned = [("user_id.support_role_id", "in", roles.ids)]
+        elif rule.source_group_id:
+            group = rule.source_group_id.with_context(active_test=False)
+            owned = expression.OR(
+                [
+                    [("group_id", "=", group.id)],
+                    [("user_id", "in", group.effective_user_ids.ids)],
+                ]
+            )
+        else:
+            return expression.FALSE_DOMAIN
+        return expression.AND([[("team_id", "=", rule.team_id.id)], owned])
+
+    def _support_target_users(self):
+        """Every user the rules share with (Python side, for display)."""
+        users = self.env["res.users"]
+        for rule in self.sudo():
+            users |= (
+                rule.target_user_id
+                | rule.target_role_id.user_ids
+                | rule.target_role_subtree_id.subtree_user_ids
+                | rule.target_group_id.effective_user_ids
+            )
+        return users

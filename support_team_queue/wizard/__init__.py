@@ -1,0 +1,1 @@
+from . import support_access_explanation  # noqa: F401

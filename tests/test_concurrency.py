@@ -1,0 +1,187 @@
+"""Two operators take the same ticket at the same moment (seed 004's
+"Iniciada"): exactly one wins, the other is told who has it, and no update is
+lost.
+
+!!! THIS MODULE COMMITS TO THE DATABASE !!!
+Two transactions only conflict when they are real ones, so the class below
+does not run in the test transaction: it creates its own team, two operators
+and its tickets in a committed cursor, works in separate cursors as two
+simultaneous requests would, and deletes everything it created in a committed
+cursor at the end (``addClassCleanup``), whether the tests passed or not.
+"""
+
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.service.model import retrying
+from odoo.tests.common import BaseCase, get_db_name, new_test_user
+from odoo.tools import mute_logger
+
+from .common import MODULE, _OdooTestAttributes
+
+
+class TestTakeConcurrencyCommitted(_OdooTestAttributes, BaseCase):
+    """COMMITS: see the module docstring."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.ticket_ids = []
+        cls.user_ids = []
+        cls.team_id = None
+        cls.addClassCleanup(cls._delete_committed_data)
+        tag = uuid.uuid4().hex[:8]
+        with cls.registry.cursor() as cr:  # commits on exit
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            users = env["res.users"]
+            for name in ("Operatore Uno", "Operatore Due"):
+                users |= new_test_user(
+                    env,
+                    login=f"stq_concurrency_{name.split()[1].lower()}_{tag}",
+                    groups=f"{MODULE}.group_support_agent",
+                    name=name,
+                    context={"no_reset_password": True},
+                )
+            cls.user_ids = users.ids
+            cls.team_id = (
+                env["support.team"]
+                .create(
+                    {
+                        "name": f"Concurrency test {tag}",
+                        "operator_ids": [Command.set(users.ids)],
+                        # both operators may change every ticket of the team
+                        "ticket_access": "public_write",
+                    }
+                )
+                .id
+            )
+        cls.uno, cls.due = cls.user_ids
+
+    @classmethod
+    def _delete_committed_data(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            env["support.ticket"].browse(cls.ticket_ids).exists().unlink()
+            env["support.team"].browse(cls.team_id).exists().unlink()
+            users = env["res.users"].browse(cls.user_ids).exists()
+            partners = users.partner_id
+            users.unlink()
+            partners.unlink()
+
+    def new_committed_ticket(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            ticket = env["support.ticket"].create(
+                {
+                    "name": "Presa contemporanea",
+                    "team_id": self.team_id,
+                    "user_id": False,
+                }
+            )
+            self.ticket_ids.append(ticket.id)
+            return ticket.id
+
+    def committed(self, ticket_id):
+        """The ticket as the database holds it once everyone is done."""
+        with closing(self.registry.cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            ticket = env["support.ticket"].browse(ticket_id)
+            return {
+                "user_id": ticket.user_id.id,
+                "state": ticket.state,
+                "take_overs": len(
+                    ticket.message_ids.filtered(lambda m: "took over" in (m.body or ""))
+                ),
+            }
+
+    def ticket_as(self, cr, user_id, ticket_id, **context):
+        return api.Environment(cr, user_id, context)["support.ticket"].browse(ticket_id)
+
+    def test_second_take_while_the_first_is_in_flight_is_refused(self):
+        ticket_id = self.new_committed_ticket()
+        with (
+            closing(self.registry.cursor()) as cr_uno,
+            closing(self.registry.cursor()) as cr_due,
+        ):
+            self.ticket_as(cr_uno, self.uno, ticket_id).action_take()  # holds the row
+            with self.assertRaises(UserError) as caught:
+                self.ticket_as(cr_due, self.due, ticket_id).action_take()
+            self.assertIn("being changed by another operator", str(caught.exception))
+            cr_due.rollback()
+            cr_uno.commit()
+        self.assertEqual(self.committed(ticket_id)["user_id"], self.uno)
+
+    def test_take_after_a_concurrent_commit_says_who_has_it(self):
+        """The loser's transaction began before the winner committed: the
+        lock raises a serialization failure, Odoo replays the request
+        (``retrying``, as for any RPC call) and the replay is refused."""
+        ticket_id = self.new_committed_ticket()
+        with (
+            closing(self.registry.cursor()) as cr_uno,
+            closing(self.registry.cursor()) as cr_due,
+        ):
+            ticket_due = self.ticket_as(cr_due, self.due, ticket_id)
+            self.assertFalse(ticket_due.user_id)  # Due's snapshot: a free ticket
+            ticket_uno = self.ticket_as(cr_uno, self.uno, ticket_id)
+            retrying(ticket_uno.action_take, ticket_uno.env)  # takes and commits
+            with (
+                self.assertRaises(UserError) as caught,
+                mute_logger("odoo.service.model"),
+            ):
+                retrying(ticket_due.action_take, ticket_due.env)
+            self.assertIn("already taken by Operatore Uno", str(caught.exception))
+        self.assertEqual(
+            self.committed(ticket_id),
+            {"user_id": self.uno, "state": "in_progress", "take_overs": 0},
+        )
+
+    def test_take_over_after_the_race(self):
+        ticket_id = self.new_committed_ticket()
+        with closing(self.registry.cursor()) as cr:
+            self.ticket_as(cr, self.uno, ticket_id).action_take()
+            cr.commit()
+        with closing(self.registry.cursor()) as cr:
+            ticket = self.ticket_as(cr, self.due, ticket_id, support_take_over=True)
+            retrying(ticket.action_take, ticket.env)
+        self.assertEqual(
+            self.committed(ticket_id),
+            {"user_id": self.due, "state": "in_progress", "take_overs": 1},
+        )
+
+    def test_two_operators_at_the_same_moment(self):
+        """Two threads, two requests: both read the free ticket, then both
+        take it at once. Exactly one wins; the other gets a UserError."""
+        ticket_id = self.new_committed_ticket()
+        barrier = threading.Barrier(2)
+
+        def attempt(user_id):
+            with closing(self.registry.cursor()) as cr:
+                ticket = self.ticket_as(cr, user_id, ticket_id)
+                ticket.user_id  # noqa: B018 - both transactions see it free
+                barrier.wait(timeout=10)
+                try:
+                    retrying(ticket.action_take, ticket.env)
+                except UserError as error:
+                    return str(error)
+                return None
+
+        with mute_logger("odoo.service.model"), ThreadPoolExecutor(2) as executor:
+            outcomes = dict(
+                zip(
+                    (self.uno, self.due),
+                    executor.map(attempt, (self.uno, self.due)),
+                    strict=True,
+                )
+            )
+        winners = [user_id for user_id, error in outcomes.items() if error is None]
+        self.assertEqual(len(winners), 1, outcomes)
+        self.assertEqual(
+            self.committed(ticket_id),
+            {"user_id": winners[0], "state": "in_progress", "take_overs": 0},
+        )
