@@ -33,5 +33,4 @@
         "demo/support_demo.xml",
     ],
     "application": True,
-    "installable": True,
 }

@@ -5,6 +5,7 @@ monitorización". The clock is frozen; creation dates are written in SQL."""
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SupportCase

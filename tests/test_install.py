@@ -12,8 +12,9 @@ import sys
 import uuid
 from pathlib import Path
 
-import odoo
 import pytest
+
+import odoo
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))

@@ -1,9 +1,10 @@
-from odoo import _, http
-from odoo.addons.portal.controllers.portal import CustomerPortal
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo import http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import email_normalize, plaintext2html
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.support_ticket import OPEN_STATES
 
@@ -32,21 +33,27 @@ class SupportCustomerPortal(CustomerPortal):
 
     def _ticket_get_searchbar_sortings(self):
         return {
-            "date": {"label": _("Newest"), "order": "create_date desc, id desc"},
+            "date": {
+                "label": request.env._("Newest"),
+                "order": "create_date desc, id desc",
+            },
             "activity": {
-                "label": _("Last Activity"),
+                "label": request.env._("Last Activity"),
                 "order": "date_last_activity desc, id desc",
             },
-            "name": {"label": _("Subject"), "order": "name, id"},
-            "state": {"label": _("Status"), "order": "state, id desc"},
+            "name": {"label": request.env._("Subject"), "order": "name, id"},
+            "state": {"label": request.env._("Status"), "order": "state, id desc"},
         }
 
     def _ticket_get_searchbar_filters(self):
         return {
-            "all": {"label": _("All"), "domain": []},
-            "open": {"label": _("Open"), "domain": [("state", "in", OPEN_STATES)]},
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {
+                "label": request.env._("Open"),
+                "domain": [("state", "in", OPEN_STATES)],
+            },
             "done": {
-                "label": _("Closed and Expired"),
+                "label": request.env._("Closed and Expired"),
                 "domain": [("state", "in", ("closed", "expired"))],
             },
         }
@@ -152,18 +159,18 @@ class SupportCustomerPortal(CustomerPortal):
         errors = {}
         group = groups.filtered(lambda g: str(g.id) == (post.get("group_id") or ""))
         if not group:
-            errors["group_id"] = _("Choose one of the groups offered.")
+            errors["group_id"] = request.env._("Choose one of the groups offered.")
         email = (post.get("email") or "").strip()
         if not email_normalize(email):
-            errors["email"] = _(
+            errors["email"] = request.env._(
                 "Enter a valid e-mail address, such as name@example.com."
             )
         subject = (post.get("subject") or "").strip()
         if not subject:
-            errors["subject"] = _("Give your request a subject.")
+            errors["subject"] = request.env._("Give your request a subject.")
         description = (post.get("description") or "").strip()
         if not description:
-            errors["description"] = _("Describe the problem.")
+            errors["description"] = request.env._("Describe the problem.")
         if errors:
             return {}, errors
         return {

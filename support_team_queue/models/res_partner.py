@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import email_normalize
@@ -100,7 +100,7 @@ class ResPartner(models.Model):
         for partner in self.filtered("support_email_domains"):
             if not partner.is_company:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(partner)s is not a company: only companies have "
                         "support e-mail domains.",
                         partner=partner.display_name,
@@ -110,7 +110,7 @@ class ResPartner(models.Model):
             for domain in domains:
                 if "@" in domain:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "Support e-mail domains are written without '@': "
                             "%(domain)s is not a domain (e.g. rossi.com).",
                             domain=domain,
@@ -118,7 +118,7 @@ class ResPartner(models.Model):
                     )
                 if not EMAIL_DOMAIN_RE.match(domain):
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "%(domain)s is not a valid e-mail domain "
                             "(e.g. rossi-impianti.it, rossi.com).",
                             domain=domain,
@@ -143,7 +143,7 @@ class ResPartner(models.Model):
                 )
                 if taken:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The e-mail domain %(domain)s already belongs to "
                             "%(company)s: a domain belongs to one company only.",
                             domain=", ".join(sorted(taken)),

@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
@@ -8,7 +8,6 @@ class ResUsers(models.Model):
 
     support_role_id = fields.Many2one(
         "support.role",
-        string="Support Role",
         index=True,
         ondelete="restrict",
         help="The user's place in the support hierarchy: they see the "
@@ -25,7 +24,6 @@ class ResUsers(models.Model):
     )
     support_team_id = fields.Many2one(
         "support.team",
-        string="Support Team",
         compute="_compute_support_team_id",
         inverse="_inverse_support_team_id",
         search="_search_support_team_id",
@@ -83,7 +81,7 @@ class ResUsers(models.Model):
         for user in self:
             if len(user.with_context(active_test=False).support_team_ids) > 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "A user belongs to one support team at most: "
                         "%(user)s cannot join %(teams)s.",
                         user=user.name,
@@ -101,7 +99,7 @@ class ResUsers(models.Model):
 
     def _search_support_group_ids(self, operator, value):
         if operator not in ("in", "="):
-            raise UserError(_("Unsupported search on support groups."))
+            raise UserError(self.env._("Unsupported search on support groups."))
         groups = self.env["support.group"].browse(
             value if isinstance(value, list | tuple) else [value]
         )
@@ -124,7 +122,7 @@ class ResUsers(models.Model):
         on the very next request.
         """
         if operator not in ("in", "="):
-            raise UserError(_("Unsupported search on support superiors."))
+            raise UserError(self.env._("Unsupported search on support superiors."))
         user_ids = value if isinstance(value, list | tuple) else [value]
         roles = self.sudo().browse(user_ids).support_role_id
         if not roles:

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .support_ticket import OPEN_STATES
@@ -128,7 +128,9 @@ class SupportGroup(models.Model):
     def _check_member_group_cycle(self):
         if self._has_cycle("member_group_ids"):
             raise ValidationError(
-                _("A group cannot contain itself, directly or through other groups.")
+                self.env._(
+                    "A group cannot contain itself, directly or through other groups."
+                )
             )
 
     @api.constrains("member_group_ids", "team_id")
@@ -136,7 +138,7 @@ class SupportGroup(models.Model):
         for group in self:
             if group.member_group_ids.team_id - group.team_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Group %(group)s can only contain groups of its own team.",
                         group=group.name,
                     )
@@ -160,7 +162,7 @@ class SupportGroup(models.Model):
             if not tickets:
                 continue
             done = tickets.filtered(lambda ticket: ticket.state not in OPEN_STATES)
-            note = _(
+            note = self.env._(
                 "Group %(group)s was deleted: open tickets are back in the "
                 "queue, closed and expired ones are archived.",
                 group=group.name,

@@ -1,4 +1,4 @@
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -80,7 +80,7 @@ class SupportRole(models.Model):
 
     def _raise_cycle_error(self):
         raise ValidationError(
-            _("A role cannot report to itself or to one of its subordinates.")
+            self.env._("A role cannot report to itself or to one of its subordinates.")
         )
 
     @api.constrains("profile_group_ids")
@@ -93,7 +93,7 @@ class SupportRole(models.Model):
         category = self.env.ref("support_team_queue.module_category_support")
         if any(group.category_id != category for group in self.profile_group_ids):
             raise ValidationError(
-                _(
+                self.env._(
                     "Only an Access Rights administrator may grant profiles "
                     "outside the Support category."
                 )
@@ -113,7 +113,9 @@ class SupportRole(models.Model):
             # checked before the write: _parent_store would otherwise stop a
             # loop first, with a less helpful message
             new_parent = self.browse(vals["parent_id"])
-            if any(new_parent.parent_path.startswith(role.parent_path) for role in self):
+            if any(
+                new_parent.parent_path.startswith(role.parent_path) for role in self
+            ):
                 self._raise_cycle_error()
         holder_commands = vals.pop("user_ids", None)
         old_profiles = {role: role.profile_group_ids for role in self}
@@ -152,7 +154,9 @@ class SupportRole(models.Model):
                     new_holders = Users
                 else:
                     raise UserError(
-                        _("A role's holders are existing users: add or remove them.")
+                        self.env._(
+                            "A role's holders are existing users: add or remove them."
+                        )
                     )
             (holders - new_holders).write({"support_role_id": False})
             (new_holders - holders).write({"support_role_id": role.id})

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
@@ -45,7 +45,6 @@ class SupportSharingRule(models.Model):
     )
     source_role_id = fields.Many2one(
         "support.role",
-        string="Source Role",
         index=True,
         ondelete="cascade",
         help="Tickets whose operator holds this role.",
@@ -59,7 +58,6 @@ class SupportSharingRule(models.Model):
     )
     source_group_id = fields.Many2one(
         "support.group",
-        string="Source Group",
         index=True,
         ondelete="cascade",
         domain="[('team_id', '=', team_id)]",
@@ -76,7 +74,6 @@ class SupportSharingRule(models.Model):
     )
     target_role_id = fields.Many2one(
         "support.role",
-        string="Target Role",
         index=True,
         ondelete="cascade",
         help="Shared with the holders of this role.",
@@ -90,7 +87,6 @@ class SupportSharingRule(models.Model):
     )
     target_group_id = fields.Many2one(
         "support.group",
-        string="Target Group",
         index=True,
         ondelete="cascade",
         domain="[('team_id', '=', team_id)]",
@@ -98,7 +94,6 @@ class SupportSharingRule(models.Model):
     )
     target_user_id = fields.Many2one(
         "res.users",
-        string="Target User",
         index=True,
         ondelete="cascade",
         domain=[("share", "=", False)],
@@ -156,27 +151,27 @@ class SupportSharingRule(models.Model):
     def _support_source_label(self):
         self.ensure_one()
         if self.source_role_id:
-            return _("role %s", self.source_role_id.display_name)
+            return self.env._("role %s", self.source_role_id.display_name)
         if self.source_role_subtree_id:
-            return _(
+            return self.env._(
                 "role %s and subordinates", self.source_role_subtree_id.display_name
             )
         if self.source_group_id:
-            return _("group %s", self.source_group_id.display_name)
+            return self.env._("group %s", self.source_group_id.display_name)
         return "?"
 
     def _support_target_label(self):
         self.ensure_one()
         if self.target_role_id:
-            return _("role %s", self.target_role_id.display_name)
+            return self.env._("role %s", self.target_role_id.display_name)
         if self.target_role_subtree_id:
-            return _(
+            return self.env._(
                 "role %s and subordinates", self.target_role_subtree_id.display_name
             )
         if self.target_group_id:
-            return _("group %s", self.target_group_id.display_name)
+            return self.env._("group %s", self.target_group_id.display_name)
         if self.target_user_id:
-            return _("user %s", self.target_user_id.display_name)
+            return self.env._("user %s", self.target_user_id.display_name)
         return "?"
 
     @api.depends(
@@ -192,7 +187,7 @@ class SupportSharingRule(models.Model):
     def _compute_name(self):
         for rule in self:
             access = dict(rule._fields["access"]._description_selection(self.env))
-            rule.name = _(
+            rule.name = self.env._(
                 "Tickets of %(owners)s shared with %(target)s: %(access)s",
                 owners=rule._support_source_label(),
                 target=rule._support_target_label(),
@@ -205,7 +200,7 @@ class SupportSharingRule(models.Model):
             sources = [f for f in self._SOURCE_FIELDS.values() if rule[f]]
             if len(sources) != 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "A sharing rule shares the tickets of exactly one source: "
                         "a role, a role and its subordinates, or a group."
                     )
@@ -213,7 +208,7 @@ class SupportSharingRule(models.Model):
             targets = [f for f in self._TARGET_FIELDS.values() if rule[f]]
             if len(targets) != 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "A sharing rule shares with exactly one target: a role, "
                         "a role and its subordinates, a group, or a user."
                     )
@@ -221,7 +216,7 @@ class SupportSharingRule(models.Model):
             groups = rule.source_group_id | rule.target_group_id
             if groups.team_id - rule.team_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Sharing rule of team %(team)s: group %(groups)s belongs "
                         "to another team.",
                         team=rule.team_id.name,

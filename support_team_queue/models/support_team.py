@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -105,7 +105,7 @@ class SupportTeam(models.Model):
     def _check_expire_hours(self):
         if any(team.expire_hours < 0 for team in self):
             raise ValidationError(
-                _("The expiry delay cannot be negative: use 0 for never.")
+                self.env._("The expiry delay cannot be negative: use 0 for never.")
             )
 
     @api.constrains("operator_ids")

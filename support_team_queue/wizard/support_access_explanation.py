@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 PROFILES = (
@@ -89,17 +89,17 @@ class _SupportAccessWalker:
         if group.id in seen:
             return None
         if user in group.user_ids:
-            return _("directly")
+            return self.env._("directly")
         role = user.support_role_id
         if role and role in group.role_ids:
-            return _("via role %s", role.complete_name)
+            return self.env._("via role %s", role.complete_name)
         for top in group.role_subtree_ids:
             if self.is_under(role, top):
-                return _("via role %s and subordinates", top.complete_name)
+                return self.env._("via role %s and subordinates", top.complete_name)
         for nested in group.member_group_ids:
             path = self._membership(nested, user, seen | {group.id})
             if path:
-                return _(
+                return self.env._(
                     "via nested group %(group)s (%(path)s)",
                     group=nested.name,
                     path=path,
@@ -126,17 +126,21 @@ class _SupportAccessWalker:
     def rule_targets(self, rule, user):
         """How the rule's target includes ``user`` (a phrase), or None."""
         if rule.target_user_id:
-            return _("directly") if rule.target_user_id == user else None
+            return self.env._("directly") if rule.target_user_id == user else None
         role = user.support_role_id
         if rule.target_role_id:
-            return _("as holder of the role") if role == rule.target_role_id else None
+            return (
+                self.env._("as holder of the role")
+                if role == rule.target_role_id
+                else None
+            )
         if rule.target_role_subtree_id:
             if self.is_under(role, rule.target_role_subtree_id):
-                return _("as holder of %s", role.complete_name)
+                return self.env._("as holder of %s", role.complete_name)
             return None
         if rule.target_group_id:
             path = self.membership(rule.target_group_id, user)
-            return _("as member %s", path) if path else None
+            return self.env._("as member %s", path) if path else None
         return None
 
     # -- the reasons --------------------------------------------------------
@@ -164,19 +168,25 @@ class _SupportAccessWalker:
         # 1. profile, team administrator
         if "admin" in profiles:
             reasons.append(
-                self.reason("profile", _("Profile Administrator: every ticket"))
+                self.reason(
+                    "profile", self.env._("Profile Administrator: every ticket")
+                )
             )
         elif "supervisor" in profiles:
             reasons.append(
-                self.reason("profile", _("Profile Supervisor: every ticket"))
+                self.reason("profile", self.env._("Profile Supervisor: every ticket"))
             )
         if team.admin_id == user:
             reasons.append(
-                self.reason("team_admin", _("Administrator of team %s", team.name))
+                self.reason(
+                    "team_admin", self.env._("Administrator of team %s", team.name)
+                )
             )
         # 2. owner
         if owner == user:
-            reasons.append(self.reason("owner", _("Owner (operator) of the ticket")))
+            reasons.append(
+                self.reason("owner", self.env._("Owner (operator) of the ticket"))
+            )
         # 3. above the owner's role
         if owner and self.is_under(
             owner.support_role_id, user.support_role_id, strictly=True
@@ -188,7 +198,7 @@ class _SupportAccessWalker:
             reasons.append(
                 self.reason(
                     "hierarchy",
-                    _(
+                    self.env._(
                         "Above the owner %(owner)s in the hierarchy: %(chain)s",
                         owner=owner.name,
                         chain=" > ".join(chain.mapped("name")),
@@ -202,7 +212,7 @@ class _SupportAccessWalker:
                 reasons.append(
                     self.reason(
                         "group",
-                        _(
+                        self.env._(
                             "Member of group %(group)s, %(path)s",
                             group=group.name,
                             path=path,
@@ -219,7 +229,7 @@ class _SupportAccessWalker:
             reasons.append(
                 self.reason(
                     "open_queue",
-                    _("Operator of team %s, whose queue is open", team.name),
+                    self.env._("Operator of team %s, whose queue is open", team.name),
                 )
             )
         # 6. the team's organisation-wide level
@@ -228,7 +238,7 @@ class _SupportAccessWalker:
             reasons.append(
                 self.reason(
                     "team_level",
-                    _(
+                    self.env._(
                         "Operator of team %(team)s, whose tickets are %(level)s",
                         team=team.name,
                         level=level[team.ticket_access],
@@ -246,7 +256,7 @@ class _SupportAccessWalker:
                 reasons.append(
                     self.reason(
                         "sharing_rule",
-                        _(
+                        self.env._(
                             "Sharing rule \u201c%(rule)s\u201d (%(how)s)",
                             rule=rule.name,
                             how=how,
@@ -310,7 +320,8 @@ class SupportAccessExplanation(models.TransientModel):
         ``tickets``, by default every active ticket), each with why."""
         walker = self._support_walker()
         if tickets is None:
-            tickets = self.env["support.ticket"].sudo().search([], order="id")
+            # every ticket: the explanation must cover them all, no limit
+            tickets = self.env["support.ticket"].sudo().search([], order="id")  # pylint: disable=no-search-all
         result = {}
         for ticket in tickets.sudo():
             reasons = walker.reasons(ticket, user.sudo())
@@ -341,7 +352,7 @@ class SupportAccessExplanation(models.TransientModel):
         ticket.check_access("read")
         if not ticket.support_can_explain_access:
             raise AccessError(
-                _(
+                self.env._(
                     "Only support administrators and the team's administrator "
                     "may see who can read ticket %s.",
                     ticket.display_name,
@@ -360,18 +371,21 @@ class SupportAccessExplanation(models.TransientModel):
             }
         )
         return explanation._support_action(
-            _("Who can see %s, and why", ticket.display_name)
+            self.env._("Who can see %s, and why", ticket.display_name)
         )
 
     @api.model
     def _support_open_for_user(self, user):
         if not self.env.user.has_group("support_team_queue.group_support_admin"):
             raise AccessError(
-                _("Only support administrators may see which tickets a user can read.")
+                self.env._(
+                    "Only support administrators may see which tickets a user can read."
+                )
             )
         walker = self._support_walker()
         user = user.sudo()
-        tickets = self.env["support.ticket"].sudo().search([], order="id desc")
+        # every ticket: the explanation must cover them all, no limit
+        tickets = self.env["support.ticket"].sudo().search([], order="id desc")  # pylint: disable=no-search-all
         lines = []
         for ticket in tickets:
             reasons = walker.reasons(ticket, user)
@@ -380,7 +394,9 @@ class SupportAccessExplanation(models.TransientModel):
         explanation = self.sudo().create(
             {"user_id": user.id, "line_ids": [fields.Command.create(v) for v in lines]}
         )
-        return explanation._support_action(_("Tickets %s can read, and why", user.name))
+        return explanation._support_action(
+            self.env._("Tickets %s can read, and why", user.name)
+        )
 
     def _support_action(self, name):
         return {
@@ -403,7 +419,7 @@ class SupportAccessExplanationLine(models.TransientModel):
         "support.access.explanation", required=True, ondelete="cascade"
     )
     ticket_id = fields.Many2one("support.ticket", ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="User", ondelete="cascade")
+    user_id = fields.Many2one("res.users", ondelete="cascade")
     reasons = fields.Text(string="Why")
     reason_count = fields.Integer(string="Reasons")
     can_write = fields.Boolean(string="May Edit")
