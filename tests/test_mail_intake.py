@@ -298,8 +298,15 @@ class TestMachinesOpenNoTicket(MailIntakeCase):
         self.assertFalse(self.tickets())
 
     def test_an_exchange_out_of_office_opens_no_ticket(self):
-        self.receive(headers=("X-Auto-Response-Suppress: All",))
+        self.receive(
+            headers=("Auto-Submitted: auto-replied", "X-Auto-Response-Suppress: All")
+        )
         self.assertFalse(self.tickets())
+
+    def test_a_message_asking_for_no_auto_reply_still_opens_a_ticket(self):
+        # Exchange also puts this header on mail written by people
+        self.receive(headers=("X-Auto-Response-Suppress: All",))
+        self.assertEqual(len(self.tickets()), 1)
 
     def test_bulk_mail_opens_no_ticket(self):
         self.receive(headers=("Precedence: bulk",))

@@ -31,10 +31,10 @@ class MailThread(models.AbstractModel):
         precedence = (message.get("Precedence") or "").strip().lower()
         if precedence in ("bulk", "junk", "list", "auto_reply"):
             return True
-        return any(
-            message.get(header)
-            for header in ("X-Auto-Response-Suppress", "X-Autoreply", "X-Autorespond")
-        )
+        # X-Auto-Response-Suppress is not among them: it asks the recipient not
+        # to answer automatically, and Exchange puts it on people's mail too;
+        # treating it as automatic would lose real requests.
+        return any(message.get(header) for header in ("X-Autoreply", "X-Autorespond"))
 
     @api.model
     def _message_route_process(self, message, message_dict, routes):
