@@ -1,0 +1,265 @@
+"""Several workers: a change of membership, role or sharing rule is honoured
+on the next request, whichever worker serves it.
+
+Starts ``odoo-bin --workers=2`` on the test database (which the test command
+installs with demo data) and talks to it over XML-RPC as the demo users.
+Every change is committed by the server, so each test undoes it in a
+``finally``. The server logs each request with the serving process's id:
+the tests check that both workers answered, before and after each change.
+"""
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import xmlrpc.client
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import odoo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
+REQUEST_LOG = re.compile(r"^\S+ \S+ (\d+) INFO \S+ werkzeug: .*POST /xmlrpc/2/object")
+CALLS_PER_CHECK = 12
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    db = odoo.tools.config["db_name"]
+    if not _has_demo_users(db):
+        pytest.skip("demo data not installed")
+    port, gevent_port = free_port(), free_port()
+    log_file = tmp_path_factory.mktemp("multiworker") / "odoo.log"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(ODOO_SRC / "odoo-bin"),
+            f"--addons-path={ODOO_SRC / 'addons'},{REPO_ROOT}",
+            f"--data-dir={log_file.parent}",
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--workers=2",
+            "--max-cron-threads=0",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            f"--gevent-port={gevent_port}",
+            "--log-level=warn",
+            "--log-handler=werkzeug:INFO",
+            f"--logfile={log_file}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/xmlrpc/2/"
+    try:
+        _wait_until_up(url, process)
+        yield Server(url, db, log_file)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _has_demo_users(db):
+    result = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-XtAc",
+            "SELECT count(*) FROM res_users WHERE login = 'tech_b'",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() == "1"
+
+
+def _wait_until_up(url, process, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"odoo-bin --workers=2 exited with {process.returncode}")
+        try:
+            xmlrpc.client.ServerProxy(url + "common").version()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError("odoo-bin --workers=2 did not answer within 60 s")
+
+
+class Server:
+    def __init__(self, url, db, log_file):
+        self.object = xmlrpc.client.ServerProxy(url + "object", allow_none=True)
+        self.common = xmlrpc.client.ServerProxy(url + "common")
+        self.db = db
+        self.log_file = log_file
+        self.uids = {}
+
+    def uid(self, login):
+        if login not in self.uids:
+            self.uids[login] = self.common.authenticate(self.db, login, login, {})
+        return self.uids[login]
+
+    def call(self, login, model, method, *args, **kwargs):
+        return self.object.execute_kw(
+            self.db, self.uid(login), login, model, method, list(args), kwargs
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        return self.call(
+            "admin", "ir.model.data", "check_object_reference", module, name
+        )[1]
+
+    def workers_serving(self, calls):
+        """Run ``calls()`` and return the pids of the workers that served it."""
+        before = self._request_pids()
+        calls()
+        time.sleep(0.2)  # let the workers flush their log lines
+        return set(self._request_pids()[len(before) :])
+
+    def _request_pids(self):
+        text = self.log_file.read_text() if self.log_file.exists() else ""
+        return [
+            match[1] for line in text.splitlines() if (match := REQUEST_LOG.match(line))
+        ]
+
+
+def sees(server, login, ticket_id, answers):
+    """Ask ``CALLS_PER_CHECK`` times whether ``login`` finds the ticket."""
+
+    def calls():
+        for _ in range(CALLS_PER_CHECK):
+            found = server.call(
+                login, "support.ticket", "search", [("id", "=", ticket_id)]
+            )
+            answers.append(bool(found))
+
+    return server.workers_serving(calls)
+
+
+def assert_everywhere(server, login, ticket_id, expected):
+    answers = []
+    pids = sees(server, login, ticket_id, answers)
+    assert answers == [expected] * CALLS_PER_CHECK
+    assert len(pids) == 2, f"served by workers {pids}, expected both"
+
+
+def test_group_membership_change_reaches_every_worker(server):
+    ticket = server.ref("support_team_queue.ticket_group_a_via_tal_dei_tali")
+    group_a = server.ref("support_team_queue.group_gruppo_a")
+    tech_b = server.ref("support_team_queue.user_tech_b")
+    assert_everywhere(server, "tech_b", ticket, False)
+    try:
+        server.call(
+            "admin", "support.group", "write", [group_a], {"user_ids": [(4, tech_b)]}
+        )
+        assert_everywhere(server, "tech_b", ticket, True)
+    finally:
+        server.call(
+            "admin", "support.group", "write", [group_a], {"user_ids": [(3, tech_b)]}
+        )
+    assert_everywhere(server, "tech_b", ticket, False)
+
+
+def test_role_move_reaches_every_worker(server):
+    ticket = server.ref("support_team_queue.ticket_tech_b_printer")
+    role_tech_b = server.ref("support_team_queue.role_tecnico_b")
+    role_resp_a = server.ref("support_team_queue.role_responsabile_a")
+    role_resp_b = server.ref("support_team_queue.role_responsabile_b")
+    assert_everywhere(server, "resp_a", ticket, False)
+    try:
+        server.call(
+            "admin", "support.role", "write", [role_tech_b], {"parent_id": role_resp_a}
+        )
+        assert_everywhere(server, "resp_a", ticket, True)
+    finally:
+        server.call(
+            "admin", "support.role", "write", [role_tech_b], {"parent_id": role_resp_b}
+        )
+    assert_everywhere(server, "resp_a", ticket, False)
+
+
+def test_sharing_rule_reaches_every_worker(server):
+    ticket = server.ref("support_team_queue.ticket_group_b_login")
+    team = server.ref("support_team_queue.team_assistenza_clienti")
+    group_b = server.ref("support_team_queue.group_gruppo_b")
+    role_resp_a = server.ref("support_team_queue.role_responsabile_a")
+    assert_everywhere(server, "resp_a", ticket, False)
+    rule = server.call(
+        "admin",
+        "support.sharing.rule",
+        "create",
+        {
+            "team_id": team,
+            "source_group_id": group_b,
+            "target_role_id": role_resp_a,
+            "access": "read",
+        },
+    )
+    try:
+        assert_everywhere(server, "resp_a", ticket, True)
+    finally:
+        server.call("admin", "support.sharing.rule", "unlink", [rule])
+    assert_everywhere(server, "resp_a", ticket, False)
+
+
+def test_role_change_of_the_viewer_reaches_every_worker(server):
+    ticket = server.ref("support_team_queue.ticket_tech_b_printer")
+    tech_a = server.ref("support_team_queue.user_tech_a")
+    role_tech_a = server.ref("support_team_queue.role_tecnico_a")
+    role_resp_b = server.ref("support_team_queue.role_responsabile_b")
+    assert_everywhere(server, "tech_a", ticket, False)
+    try:
+        server.call(
+            "admin", "res.users", "write", [tech_a], {"support_role_id": role_resp_b}
+        )
+        assert_everywhere(server, "tech_a", ticket, True)
+    finally:
+        server.call(
+            "admin", "res.users", "write", [tech_a], {"support_role_id": role_tech_a}
+        )
+    assert_everywhere(server, "tech_a", ticket, False)
+
+
+def test_membership_counts_agree_on_every_worker(server):
+    group_a = server.ref("support_team_queue.group_gruppo_a")
+    tech_b = server.ref("support_team_queue.user_tech_b")
+    domain = [("group_id", "=", group_a)]
+    counts = defaultdict(set)
+    try:
+        server.call(
+            "admin", "support.group", "write", [group_a], {"user_ids": [(4, tech_b)]}
+        )
+        expected = server.call("resp_a", "support.ticket", "search_count", domain)
+
+        def calls():
+            for _ in range(CALLS_PER_CHECK):
+                counts["tech_b"].add(
+                    server.call("tech_b", "support.ticket", "search_count", domain)
+                )
+
+        pids = server.workers_serving(calls)
+    finally:
+        server.call(
+            "admin", "support.group", "write", [group_a], {"user_ids": [(3, tech_b)]}
+        )
+    assert counts["tech_b"] == {expected}
+    assert expected > 0
+    assert len(pids) == 2
