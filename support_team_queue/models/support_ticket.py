@@ -366,12 +366,15 @@ class SupportTicket(models.Model):
                 vals["user_id"] = False
             if not vals.get("number") or vals["number"] == new:
                 vals["number"] = sequence.next_by_code("support.ticket") or new
+        for vals in vals_list:
+            self._support_check_many2one_values(vals)
         tickets = super().create(vals_list)
         # told whatever the creator may read: sudo, with the same user
         tickets.sudo()._support_notify_new_tickets()
         return tickets
 
     def write(self, vals):
+        self._support_check_many2one_values(vals)
         if {"state", "user_id", "group_id"} & vals.keys():
             vals = dict(vals, date_last_activity=fields.Datetime.now())
         forwarded = self.browse()
@@ -381,6 +384,28 @@ class SupportTicket(models.Model):
         # the forwarder may no longer read the ticket: sudo, same user
         forwarded.sudo()._support_notify_group_assignment()
         return result
+
+    def _support_check_many2one_values(self, vals):
+        """Refuse anything but a record id for a many2one: over RPC, Odoo
+        would silently store an empty value for a name or any other string,
+        and a ticket would lose its operator or group."""
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if field is None or field.type != "many2one" or value in (False, None):
+                continue
+            if (
+                isinstance(value, models.BaseModel)
+                and value._name == field.comodel_name
+            ):
+                continue
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s expects a record id, not %(value)r.",
+                        field=field.string,
+                        value=value,
+                    )
+                )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
