@@ -32,5 +32,10 @@
     "demo": [
         "demo/support_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "support_team_queue/static/tests/tours/**/*",
+        ],
+    },
     "application": True,
 }

@@ -202,17 +202,39 @@ if [ "${NEED_BROWSER:-0}" = 1 ]; then
     for b in chromium chromium-browser google-chrome google-chrome-stable; do
         if command -v "$b" >/dev/null; then browser="$b"; break; fi
     done
+    BROWSER_HOWTO=(
+        "The browser tours (tests/test_tours.py) need Chromium or Google Chrome on PATH"
+        "(Odoo looks for google-chrome, chromium, chromium-browser, google-chrome-stable)."
+        "Debian, as root: apt-get update && apt-get install -y chromium"
+    )
     if [ -z "$browser" ]; then
         if ! is_root || ! command -v apt-get >/dev/null; then
-            die 2 "NEED_BROWSER=1 but no chromium/google-chrome on PATH." \
-                "Debian, as root: apt-get install -y chromium"
+            die 2 "NEED_BROWSER=1 but no chromium/google-chrome on PATH, and this script" \
+                "cannot install it (it needs root and apt-get)." "${BROWSER_HOWTO[@]}"
         fi
         info "installing chromium with apt-get"
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        # Install first from the current package lists; refresh them only
+        # when the package is unknown or the lists are stale.
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || {
+            apt-get update -qq ||
+                die 2 "apt-get update failed, so chromium could not be installed." \
+                    "${BROWSER_HOWTO[@]}"
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
+                die 2 "apt-get install chromium failed (see apt's output above)." \
+                    "${BROWSER_HOWTO[@]}"
+        }
+        command -v chromium >/dev/null ||
+            die 2 "apt-get installed chromium but no 'chromium' is on PATH." "${BROWSER_HOWTO[@]}"
         browser=chromium
     fi
-    info "browser: $(command -v "$browser")"
+    "$browser" --headless --no-sandbox --version >/dev/null 2>&1 ||
+        die 2 "$(command -v "$browser") is on PATH but does not start" \
+            "('$browser --version' fails; see its output: $("$browser" --version 2>&1 | head -n1))." \
+            "${BROWSER_HOWTO[@]}"
+    info "browser: $(command -v "$browser") ($("$browser" --version 2>/dev/null | head -n1))"
+    "$PY" -c 'import websocket' 2>/dev/null ||
+        die 2 "The browser tours need the websocket-client package in $VENV" \
+            "(requirements/test.txt); re-run after: $PY -m pip install -r requirements/test.txt"
 fi
 
 step "Environment ready"

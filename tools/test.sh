@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite against a fresh database:
-#   1. set up the environment (tools/setup_env.sh),
+#   1. set up the environment (tools/setup_env.sh, with NEED_BROWSER=1: Chromium
+#      for the browser tours),
 #   2. create stq_test_<pid> and install support_team_queue with demo data,
 #   3. run pytest (pytest-odoo, with Odoo's HTTP server on a random port),
 #   4. drop the database again (unless KEEP_DB=1).
@@ -12,6 +13,9 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
+# The browser tours (tests/test_tours.py) need Chromium: set-up installs or
+# finds it, and fails saying so when it cannot.
+export NEED_BROWSER=1
 bash "$REPO_ROOT/tools/setup_env.sh" ||
     die $? "Step 1/4 failed: environment set-up (tools/setup_env.sh)."
 

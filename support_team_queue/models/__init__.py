@@ -1,4 +1,5 @@
 from . import mail_thread
+from . import mail_followers
 from . import support_role
 from . import support_team
 from . import support_group

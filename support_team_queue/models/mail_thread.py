@@ -1,3 +1,4 @@
+import codecs
 import logging
 
 from odoo import api, models
@@ -55,3 +56,33 @@ class MailThread(models.AbstractModel):
             routes = kept
             self = self.with_context(mail_auto_submitted=True)
         return super()._message_route_process(message, message_dict, routes)
+
+    def _message_parse_extract_payload(
+        self, message, message_dict, save_original=False
+    ):
+        """A part declaring a charset Python does not know (``charset=x-foo``)
+        makes ``get_content()`` raise ``LookupError`` in Odoo's parser, and
+        the fetcher retries that e-mail forever without storing it. Such parts
+        are read as latin-1 instead, which decodes any byte: the text may
+        look odd, the request is not lost."""
+        try:
+            return super()._message_parse_extract_payload(
+                message, message_dict, save_original=save_original
+            )
+        except LookupError:
+            for part in message.walk():
+                charset = part.get_content_charset()
+                if not charset:
+                    continue
+                try:
+                    codecs.lookup(charset)
+                except LookupError:
+                    _logger.info(
+                        "Mail %s: unknown charset %r read as latin-1",
+                        message_dict.get("message_id"),
+                        charset,
+                    )
+                    part.set_param("charset", "latin-1")
+            return super()._message_parse_extract_payload(
+                message, message_dict, save_original=save_original
+            )

@@ -759,7 +759,9 @@ class SupportTicket(models.Model):
             # the e-mail is posted in their name, and they follow the ticket
             msg_dict["author_id"] = partner.id
         values = {
-            "name": msg_dict.get("subject") or self.env._("No Subject"),
+            # a subject is one line, whatever its encoded words decode to
+            "name": " ".join((msg_dict.get("subject") or "").split())
+            or self.env._("No Subject"),
             "description": msg_dict.get("body"),
             "partner_id": partner.id,
             "channel": "email",

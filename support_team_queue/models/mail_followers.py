@@ -1,0 +1,59 @@
+from odoo import api, models
+from odoo.osv import expression
+
+
+class MailFollowers(models.Model):
+    """Who follows a ticket is part of the ticket.
+
+    Odoo lets every internal user read every ``mail.followers`` row: a user
+    who may not see a ticket would still learn, by searching followers on
+    ``res_model``/``res_id``, that it exists and who asked for it (the
+    requester follows their ticket). Followers of tickets are restricted to
+    the users who may read the ticket; followers of other models keep
+    Odoo's behaviour.
+    """
+
+    _inherit = "mail.followers"
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if not self.env.su:
+            visible = (
+                self.env["support.ticket"]
+                .sudo(False)
+                .with_context(active_test=False)
+                ._search([])
+            )
+            domain = expression.AND(
+                [
+                    domain,
+                    [
+                        "|",
+                        ("res_model", "!=", "support.ticket"),
+                        ("res_id", "in", visible),
+                    ],
+                ]
+            )
+        return super()._search(domain, *args, **kwargs)
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if self.env.su or operation != "read":
+            return result
+        allowed = self - result[0] if result else self
+        ticket_followers = allowed.sudo().filtered(
+            lambda follower: follower.res_model == "support.ticket"
+        )
+        if not ticket_followers:
+            return result
+        tickets = self.env["support.ticket"].browse(ticket_followers.mapped("res_id"))
+        readable = set(tickets._filtered_access("read").ids)
+        forbidden = ticket_followers.filtered(lambda f: f.res_id not in readable)
+        if not forbidden:
+            return result
+        forbidden = self.browse(forbidden.ids)
+        if result:
+            forbidden |= result[0]
+        return forbidden, lambda: self.env["ir.rule"]._make_access_error(
+            "read", forbidden
+        )

@@ -1,0 +1,116 @@
+"""The call-center flow of the seed scenario in a real browser: Odoo tours
+in headless Chromium (support_team_queue/static/tests/tours/).
+
+The call center opens a contact and opens a ticket from it for Gruppo A;
+Tecnico A finds it in the queue and cannot change it; a Gruppo B user does
+not find it; the team administrator sees it on the dashboard.
+
+Odoo skips browser tests when it finds no Chrome/Chromium; here a missing
+browser is a failure, so CI cannot pass without running the tours.
+"""
+
+import unittest
+
+from odoo.exceptions import AccessError
+from odoo.tests.common import _find_executable
+from odoo.tools import mute_logger
+
+from .common import SupportHttpCase
+
+# Keep in sync with support_call_center_tours.js.
+CONTACT = "Giulia Ferri Tour"
+SUBJECT = "Tour: la stampante del magazzino non risponde"
+SUBJECT_B = "Tour: fax di Gruppo B fuori uso"
+QUEUE_URL = "/odoo/action-support_team_queue.action_support_ticket_queue"
+DASHBOARD_URL = "/odoo/action-support_team_queue.action_support_ticket_dashboard"
+NO_BROWSER = (
+    "The browser tours need Chromium, and Odoo finds none on PATH "
+    "(google-chrome, chromium, chromium-browser, google-chrome-stable). "
+    "Debian, as root: apt-get install -y chromium; "
+    "or run bash tools/test.sh, which installs it."
+)
+
+
+class TestSupportTours(SupportHttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": CONTACT,
+                "email": "giulia.ferri@example.com",
+                "phone": "+39 02 1234",
+            }
+        )
+        # Gruppo B's own work: the Gruppo B user's queue is not empty.
+        cls.ticket_b = cls.new_ticket(SUBJECT_B, group=cls.group_b)
+
+    def find_browser(self):
+        """The Chrome/Chromium Odoo will start; fail (never skip) without one."""
+        try:
+            executable = _find_executable()
+        except unittest.SkipTest:
+            executable = None
+        if not executable:
+            self.fail(NO_BROWSER)
+        return executable
+
+    def start_browser_tour(self, url, tour, user):
+        executable = self.find_browser()
+        try:
+            self.start_tour(url, tour, login=user.login)
+        except unittest.SkipTest as skipped:
+            # e.g. Chromium started but its devtools never answered
+            self.fail(f"The tour {tour} could not run in {executable}: {skipped}")
+
+    def test_chromium_is_found(self):
+        self.assertTrue(self.find_browser())
+
+    def test_call_center_ticket_in_the_browser(self):
+        Ticket = self.env["support.ticket"]
+
+        # 1. The call center opens the contact, a ticket from it, Gruppo A.
+        self.start_browser_tour(
+            "/odoo/contacts", "support_team_queue_callcenter_ticket", self.callcenter
+        )
+        self.env.invalidate_all()
+        ticket = Ticket.search([("name", "=", SUBJECT)])
+        self.assertEqual(len(ticket), 1, "the call center's tour saved one ticket")
+        self.assertEqual(ticket.partner_id, self.contact)
+        self.assertEqual(ticket.group_id, self.group_a)
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertEqual(ticket.channel, "phone")
+        self.assertEqual(ticket.create_uid, self.callcenter)
+        self.assertFalse(ticket.user_id, "routed to the group, not kept")
+        self.assertTrue(ticket.number)
+        self.assertSees(self.callcenter, ticket)
+
+        # 2. Tecnico A finds it and cannot change it: the form is read-only
+        # and a save forced through RPC (from the browser) is refused ...
+        with mute_logger("odoo.http", "odoo.models"):
+            self.start_browser_tour(
+                QUEUE_URL, "support_team_queue_technician_readonly", self.tech_a
+            )
+        self.env.invalidate_all()
+        self.assertEqual(ticket.name, SUBJECT)
+        self.assertSees(self.tech_a, ticket)
+        # ... and so is one forced from Python.
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            ticket.with_user(self.tech_a).write({"name": "Changed by Tecnico A"})
+            ticket.flush_recordset()
+        self.env.invalidate_all()
+        self.assertEqual(ticket.name, SUBJECT)
+        self.assertEqual(ticket.group_id, self.group_a)
+
+        # 3. A Gruppo B user does not find it.
+        self.start_browser_tour(
+            QUEUE_URL, "support_team_queue_group_b_not_found", self.resp_b
+        )
+        self.assertNotSees(self.resp_b, ticket)
+        self.assertNotSees(self.tech_b, ticket)
+
+        # 4. The team administrator sees it on the dashboard.
+        self.start_browser_tour(
+            DASHBOARD_URL, "support_team_queue_dashboard", self.teamadmin
+        )
+        self.assertSees(self.teamadmin, ticket)
