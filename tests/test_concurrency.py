@@ -185,3 +185,99 @@ class TestTakeConcurrencyCommitted(_OdooTestAttributes, BaseCase):
             self.committed(ticket_id),
             {"user_id": winners[0], "state": "in_progress", "take_overs": 0},
         )
+
+    # -- any two operations at once end as one of the two serial orders --
+
+    OPERATIONS = {
+        "take": lambda ticket, other: ticket.action_take(),
+        "take_over": lambda ticket, other: ticket.with_context(
+            support_take_over=True
+        ).action_take(),
+        "close": lambda ticket, other: ticket.action_close(),
+        "release": lambda ticket, other: ticket.action_release(),
+        "forward": lambda ticket, other: ticket.write({"user_id": other}),
+    }
+
+    def held_committed_ticket(self, held_by):
+        ticket_id = self.new_committed_ticket()
+        if held_by:
+            with closing(self.registry.cursor()) as cr:
+                self.ticket_as(cr, held_by, ticket_id).action_take()
+                cr.commit()
+        return ticket_id
+
+    def run_operation(self, name, user_id, ticket_id, barrier=None):
+        """One request: ``name`` done by ``user_id``; the error it got, if any."""
+        other = self.due if user_id == self.uno else self.uno
+        with closing(self.registry.cursor()) as cr:
+            ticket = self.ticket_as(cr, user_id, ticket_id)
+            ticket.user_id  # noqa: B018 - the snapshot both requests start from
+            if barrier:
+                barrier.wait(timeout=10)
+            try:
+                retrying(lambda: self.OPERATIONS[name](ticket, other), ticket.env)
+            except UserError as error:
+                return str(error)
+            return None
+
+    def outcome(self, ticket_id):
+        state = self.committed(ticket_id)
+        return state["user_id"], state["state"]
+
+    def test_pairs_of_operations_end_in_a_serial_outcome(self):
+        cases = [
+            ("take", "close", None),
+            ("forward", "take", None),
+            ("release", "close", "uno"),
+            ("close", "take_over", "uno"),
+            ("release", "take_over", "uno"),
+            ("forward", "close", "uno"),
+        ]
+        for first, second, held in cases:
+            with self.subTest(first=first, second=second, held=held):
+                held_by = self.uno if held else None
+                serial = set()
+                for order in ((first, second), (second, first)):
+                    ticket_id = self.held_committed_ticket(held_by)
+                    users = dict(zip(order, (self.uno, self.due), strict=True))
+                    if order[0] == second:
+                        users = {first: self.uno, second: self.due}
+                    for name in order:
+                        with mute_logger("odoo.service.model"):
+                            self.run_operation(name, users[name], ticket_id)
+                    serial.add(self.outcome(ticket_id))
+
+                alone = {}
+                for name, user_id in ((first, self.uno), (second, self.due)):
+                    ticket_id = self.held_committed_ticket(held_by)
+                    self.run_operation(name, user_id, ticket_id)
+                    alone[name] = self.outcome(ticket_id)
+
+                ticket_id = self.held_committed_ticket(held_by)
+                barrier = threading.Barrier(2)
+                with (
+                    mute_logger("odoo.service.model"),
+                    ThreadPoolExecutor(2) as executor,
+                ):
+                    futures = [
+                        executor.submit(
+                            self.run_operation, name, user_id, ticket_id, barrier
+                        )
+                        for name, user_id in ((first, self.uno), (second, self.due))
+                    ]
+                    errors = dict(
+                        zip((first, second), (f.result() for f in futures), strict=True)
+                    )
+                # Both applied, in either order; or one refused (told to
+                # reload while the other held the ticket) and only the other
+                # applied: never a mix, never a lost update.
+                expected = set(serial)
+                if errors[first]:
+                    expected.add(alone[second])
+                if errors[second]:
+                    expected.add(alone[first])
+                self.assertIn(self.outcome(ticket_id), expected, errors)
+                errors = list(errors.values())
+                for error in errors:
+                    # a refused request is told why, in words
+                    self.assertTrue(error is None or len(error) > 20, error)
