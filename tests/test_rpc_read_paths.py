@@ -9,6 +9,7 @@ import base64
 import json
 from xmlrpc.client import Fault
 
+import odoo
 from odoo import Command
 from odoo.tools import mute_logger
 
@@ -538,3 +539,43 @@ class TestRpcReadPaths(SupportHttpCase):
         self.assertIn(SUBJECT, page.text)
         self.assertNotIn(NOTE, page.text)
         self.assertNotIn(ACTIVITY, page.text)
+
+
+class TestAccessErrorNamesNoTicket(SupportHttpCase):
+    """In debug mode, Odoo names the refused records to Technical Features
+    users: a refused ticket must not be named."""
+
+    def test_refused_ticket_is_not_named_in_the_debug_error(self):
+        ticket = self.new_ticket("Segreto di Gruppo A", group=self.group_a)
+        self.resp_b.groups_id = [Command.link(self.env.ref("base.group_no_one").id)]
+        self.authenticate(self.resp_b.login, self.resp_b.login + "xx")
+        self.session.debug = "1"
+        odoo.http.root.session_store.save(self.session)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "support.ticket",
+                "method": "read",
+                "args": [[ticket.id], ["name"]],
+                "kwargs": {},
+            },
+        }
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                "/web/dataset/call_kw/support.ticket/read",
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+        message = response.json()["error"]["data"]["message"]
+        # the debug listing is there (the test reaches Odoo's named branch)...
+        self.assertIn(f"Ticket #{ticket.id}", message)
+        # ...and says nothing of the ticket
+        self.assertNotIn("Segreto", message)
+        self.assertNotIn(ticket.number, message)
+
+    def test_ticket_names_are_unchanged_elsewhere(self):
+        ticket = self.new_ticket("Nome visibile", group=self.group_a)
+        self.assertEqual(
+            ticket.with_user(self.resp_a).display_name, f"{ticket.number} Nome visibile"
+        )

@@ -1,0 +1,13 @@
+from odoo import models
+
+
+class IrRule(models.Model):
+    _inherit = "ir.rule"
+
+    def _make_access_error(self, operation, records):
+        # With Technical Features, Odoo lists the refused records by name: a
+        # user refused a ticket would read its number and subject. Tickets
+        # are named by their id only there.
+        if records._name == "support.ticket":
+            records = records.with_context(support_refused=True)
+        return super()._make_access_error(operation, records)
