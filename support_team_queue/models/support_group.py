@@ -17,6 +17,8 @@ class SupportGroup(models.Model):
 
     _name = "support.group"
     _description = "Support Group"
+    _inherit = ["support.queue.figures.mixin"]
+    _support_ticket_field = "group_id"
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)
@@ -92,7 +94,6 @@ class SupportGroup(models.Model):
         help="Told of each new ticket of this group.",
     )
     ticket_ids = fields.One2many("support.ticket", "group_id", string="Tickets")
-    open_ticket_count = fields.Integer(compute="_compute_open_ticket_count")
 
     @api.depends(
         "user_ids",
@@ -108,21 +109,6 @@ class SupportGroup(models.Model):
                 | group.role_subtree_ids.subtree_user_ids
                 | group.member_group_ids.effective_user_ids
             )
-
-    @api.depends_context("uid")
-    def _compute_open_ticket_count(self):
-        counts = dict(
-            self.env["support.ticket"]._read_group(
-                [
-                    ("group_id", "in", self.ids),
-                    ("state", "in", ("new", "in_progress", "waiting")),
-                ],
-                ["group_id"],
-                ["__count"],
-            )
-        )
-        for group in self:
-            group.open_ticket_count = counts.get(group, 0)
 
     @api.constrains("member_group_ids")
     def _check_member_group_cycle(self):

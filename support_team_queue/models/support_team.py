@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .support_ticket import OPEN_STATES
+
 
 class SupportTeam(models.Model):
     """A support team (Supremo's "Team di Assistenza").
@@ -11,7 +13,8 @@ class SupportTeam(models.Model):
 
     _name = "support.team"
     _description = "Support Team"
-    _inherit = ["mail.thread", "mail.alias.mixin"]
+    _inherit = ["mail.thread", "mail.alias.mixin", "support.queue.figures.mixin"]
+    _support_ticket_field = "team_id"
     _order = "name"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -71,7 +74,11 @@ class SupportTeam(models.Model):
         "0 means never.",
     )
     ticket_ids = fields.One2many("support.ticket", "team_id", string="Tickets")
-    open_ticket_count = fields.Integer(compute="_compute_open_ticket_count")
+    dashboard_unrouted_count = fields.Integer(
+        string="Not Routed",
+        compute="_compute_dashboard_unrouted_count",
+        help="Open tickets of the team assigned to no group yet.",
+    )
 
     # --- Sharing rules ---
     # vTiger's "Regole di condivisione": the team's custom rules, next to its
@@ -87,19 +94,27 @@ class SupportTeam(models.Model):
     )
 
     @api.depends_context("uid")
-    def _compute_open_ticket_count(self):
+    def _compute_dashboard_unrouted_count(self):
         counts = dict(
             self.env["support.ticket"]._read_group(
                 [
                     ("team_id", "in", self.ids),
-                    ("state", "in", ("new", "in_progress", "waiting")),
+                    ("group_id", "=", False),
+                    ("state", "in", OPEN_STATES),
                 ],
                 ["team_id"],
                 ["__count"],
             )
         )
         for team in self:
-            team.open_ticket_count = counts.get(team, 0)
+            team.dashboard_unrouted_count = counts.get(team, 0)
+
+    def action_support_open_unrouted(self):
+        """The team's open tickets that no group has yet (the call center's
+        to route)."""
+        action = self.action_support_open_queue()
+        action["domain"] += [("group_id", "=", False)]
+        return action
 
     @api.constrains("expire_hours")
     def _check_expire_hours(self):

@@ -1,0 +1,163 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .support_ticket import OPEN_STATES
+
+
+class SupportQueueFiguresMixin(models.AbstractModel):
+    """The dashboard's live figures of a team's or a group's queue.
+
+    Supremo's "Cruscotto": open tickets by state, the tickets waiting for an
+    operator, the oldest of them and the average wait. Every figure counts
+    only the tickets the current user may read: they are aggregated over
+    ``support.ticket._search``, which applies the ticket record rules of the
+    user, so an operator's dashboard is their own share of the queue and the
+    team administrator's is the whole team.
+
+    A ticket waits from its creation until an operator holds it; one given
+    back to the queue ("Release") waits again, still counted from its
+    creation: the requester has been waiting since then.
+    """
+
+    _name = "support.queue.figures.mixin"
+    _description = "Support Queue Figures"
+
+    # the support.ticket many2one that points to the inheriting model
+    _support_ticket_field = None
+
+    open_ticket_count = fields.Integer(compute="_compute_dashboard_figures")
+    dashboard_new_count = fields.Integer(
+        string="New", compute="_compute_dashboard_figures"
+    )
+    dashboard_in_progress_count = fields.Integer(
+        string="In Progress", compute="_compute_dashboard_figures"
+    )
+    dashboard_waiting_count = fields.Integer(
+        string="Waiting for Customer", compute="_compute_dashboard_figures"
+    )
+    dashboard_queued_count = fields.Integer(
+        string="Waiting for an Operator",
+        compute="_compute_dashboard_figures",
+        help="Open tickets that no operator holds.",
+    )
+    dashboard_oldest_ticket_id = fields.Many2one(
+        "support.ticket",
+        string="Oldest Waiting Ticket",
+        compute="_compute_dashboard_figures",
+    )
+    dashboard_oldest_waiting_hours = fields.Float(
+        string="Longest Wait (hours)", compute="_compute_dashboard_figures"
+    )
+    dashboard_average_waiting_hours = fields.Float(
+        string="Average Wait (hours)", compute="_compute_dashboard_figures"
+    )
+
+    @api.depends_context("uid")
+    def _compute_dashboard_figures(self):
+        figures = self._support_queue_figures()
+        empty = {
+            "new": 0,
+            "in_progress": 0,
+            "waiting": 0,
+            "queued": 0,
+            "oldest_ticket_id": False,
+            "oldest_hours": 0.0,
+            "average_hours": 0.0,
+        }
+        for record in self:
+            values = figures.get(record.id, empty)
+            record.open_ticket_count = (
+                values["new"] + values["in_progress"] + values["waiting"]
+            )
+            record.dashboard_new_count = values["new"]
+            record.dashboard_in_progress_count = values["in_progress"]
+            record.dashboard_waiting_count = values["waiting"]
+            record.dashboard_queued_count = values["queued"]
+            record.dashboard_oldest_ticket_id = values["oldest_ticket_id"]
+            record.dashboard_oldest_waiting_hours = values["oldest_hours"]
+            record.dashboard_average_waiting_hours = values["average_hours"]
+
+    def _support_queue_figures(self):
+        """``{record id: figures}`` in two queries, whatever the number of
+        records, over the open tickets the current user may read."""
+        ids = [record_id for record_id in self.ids if record_id]
+        if not ids:
+            return {}
+        Ticket = self.env["support.ticket"]
+        now = fields.Datetime.now()
+        field_name = self._support_ticket_field
+        open_domain = [(field_name, "in", ids), ("state", "in", OPEN_STATES)]
+        figures = {}
+
+        query = Ticket._search(open_domain)
+        owner = SQL.identifier(query.table, field_name)
+        state = SQL.identifier(query.table, "state")
+        queued = SQL("%s IS NULL", SQL.identifier(query.table, "user_id"))
+        created = SQL.identifier(query.table, "create_date")
+        query.groupby = SQL("%s, %s, %s", owner, state, queued)
+        rows = self.env.execute_query(
+            query.select(
+                owner,
+                state,
+                queued,
+                SQL("COUNT(*)"),
+                SQL("MAX(EXTRACT(EPOCH FROM %s - %s))", now, created),
+                SQL("SUM(EXTRACT(EPOCH FROM %s - %s))", now, created),
+            )
+        )
+        for record_id, ticket_state, is_queued, count, longest, total in rows:
+            values = figures.setdefault(
+                record_id,
+                {
+                    "new": 0,
+                    "in_progress": 0,
+                    "waiting": 0,
+                    "queued": 0,
+                    "oldest_ticket_id": False,
+                    "oldest_hours": 0.0,
+                    "seconds": 0.0,
+                },
+            )
+            values[ticket_state] += count
+            if is_queued:
+                values["queued"] += count
+                values["oldest_hours"] = max(
+                    values["oldest_hours"], max(float(longest), 0.0) / 3600
+                )
+                values["seconds"] += float(total)
+        for values in figures.values():
+            seconds = values.pop("seconds")
+            values["average_hours"] = (
+                max(seconds, 0.0) / 3600 / values["queued"] if values["queued"] else 0.0
+            )
+
+        # the oldest waiting ticket of each record, in one query
+        query = Ticket._search([*open_domain, ("user_id", "=", False)])
+        owner = SQL.identifier(query.table, field_name)
+        ticket_id = SQL.identifier(query.table, "id")
+        query.order = SQL(
+            "%s, %s, %s", owner, SQL.identifier(query.table, "create_date"), ticket_id
+        )
+        rows = self.env.execute_query(
+            query.select(SQL("DISTINCT ON (%s) %s", owner, owner), ticket_id)
+        )
+        for record_id, oldest_id in rows:
+            if record_id in figures:
+                figures[record_id]["oldest_ticket_id"] = oldest_id
+        return figures
+
+    def action_support_open_queue(self):
+        """The queue of this record's open tickets, from a dashboard card."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_team_queue.action_support_ticket_queue"
+        )
+        action["domain"] = [(self._support_ticket_field, "=", self.id)]
+        action["display_name"] = self.display_name
+        return action
+
+    def action_support_open_waiting(self):
+        """The tickets of this record that wait for an operator."""
+        action = self.action_support_open_queue()
+        action["context"] = {"search_default_filter_pending": 1}
+        return action
