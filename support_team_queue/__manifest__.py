@@ -7,7 +7,7 @@
     "website": "https://github.com/support-team-queue/support_team_queue",
     "author": "support_team_queue developers",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "contacts"],
+    "depends": ["mail", "portal", "contacts", "web_hierarchy"],
     "data": [
         "security/support_security.xml",
         "security/ir.model.access.csv",

@@ -289,6 +289,24 @@ class TestDashboardViews(SupportCase):
                         set(result["views"]), {mode for _id, mode in views}
                     )
 
+    def test_the_role_hierarchy_opens_as_an_organisation_chart(self):
+        action = ref(self.env, "action_support_role")
+        views = self.action_views(action)
+        self.assertIn("hierarchy", {mode for _id, mode in views})
+        Role = self.env["support.role"].with_user(self.teamadmin)
+        self.assertIn("hierarchy", Role.get_views(views)["views"])
+        # the chart's first level: the root role and the roles under it
+        nodes = Role.hierarchy_read(
+            [("parent_id", "=", False), ("id", "=", self.role_supervisor.id)],
+            ["name", "user_count"],
+            "parent_id",
+            "child_ids",
+        )
+        self.assertEqual(
+            {node["name"] for node in nodes},
+            {"Supervisore", "Call Center", "Responsabile A", "Responsabile B"},
+        )
+
     def test_menu_is_there_for_every_profile(self):
         menus = ref(self.env, "menu_support_dashboard").child_id
         self.assertEqual(len(menus), 5)
