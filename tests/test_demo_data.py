@@ -89,3 +89,42 @@ class TestDemoScenario(SupportCase):
         self.assertFalse(
             self.demo_user("tech_a").has_group(f"{MODULE}.group_support_agent")
         )
+
+    def test_demo_dashboard_has_a_queue_that_waits(self):
+        """The demo tickets carry their own ages, so the dashboard shows a
+        real queue: the team administrator's oldest waiting ticket is the
+        new-system request (9 h); Gruppo A's is the call from Via tal Dei
+        tali (5 h), which Anna (Tecnico A) sees too."""
+        team = self.env.ref(f"{MODULE}.team_assistenza_clienti")
+        team = team.with_user(self.demo_user("teamadmin"))
+        self.assertEqual(
+            team.dashboard_oldest_ticket_id,
+            self.env.ref(f"{MODULE}.ticket_unassigned_new_system"),
+        )
+        self.assertAlmostEqual(team.dashboard_oldest_waiting_hours, 9, delta=0.5)
+        group_a = self.env.ref(f"{MODULE}.group_gruppo_a")
+        for login in ("teamadmin", "tech_a"):
+            with self.subTest(login=login):
+                card = group_a.with_user(self.demo_user(login))
+                self.assertEqual(
+                    card.dashboard_oldest_ticket_id,
+                    self.env.ref(f"{MODULE}.ticket_group_a_via_tal_dei_tali"),
+                )
+                self.assertAlmostEqual(
+                    card.dashboard_average_waiting_hours, 5, delta=0.5
+                )
+
+    def test_demo_history_measures_are_consistent(self):
+        demo_tickets = self.env["ir.model.data"].search(
+            [("module", "=", MODULE), ("model", "=", "support.ticket")]
+        )
+        tickets = self.env["support.ticket"].browse(demo_tickets.mapped("res_id"))
+        for ticket in tickets:
+            with self.subTest(ticket=ticket.name):
+                if ticket.date_taken:
+                    self.assertLessEqual(ticket.create_date, ticket.date_taken)
+                if ticket.date_closed:
+                    self.assertLessEqual(ticket.create_date, ticket.date_closed)
+        toner = self.env.ref(f"{MODULE}.ticket_group_a_closed_toner")
+        self.assertAlmostEqual(toner.hours_to_take, 2, delta=0.1)
+        self.assertAlmostEqual(toner.hours_to_close, 26, delta=0.1)

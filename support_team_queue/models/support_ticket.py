@@ -18,6 +18,14 @@ PRIORITIES = [
 ]
 
 
+def _hours_between(start, end):
+    """Hours from ``start`` to ``end``, never negative (dates imported or
+    typed by hand may disagree)."""
+    if not start or not end:
+        return 0.0
+    return max((end - start).total_seconds(), 0) / 3600
+
+
 class SupportTicket(models.Model):
     """A support request (vTiger's "Assistenza Clienti" ticket).
 
@@ -226,16 +234,9 @@ class SupportTicket(models.Model):
     def _compute_history_hours(self):
         for ticket in self:
             start = ticket.create_date
-            ticket.hours_to_take = (
-                (ticket.date_taken - start).total_seconds() / 3600
-                if start and ticket.date_taken
-                else 0.0
-            )
-            ticket.hours_to_close = (
-                (ticket.date_closed - start).total_seconds() / 3600
-                if start and ticket.date_closed
-                else 0.0
-            )
+            taken, closed = ticket.date_taken, ticket.date_closed
+            ticket.hours_to_take = _hours_between(start, taken) if taken else 0.0
+            ticket.hours_to_close = _hours_between(start, closed) if closed else 0.0
 
     @api.constrains("group_id", "team_id")
     def _check_group_team(self):
