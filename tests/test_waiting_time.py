@@ -44,3 +44,16 @@ class TestWaitingTime(SupportCase):
         with freeze_time(REQUESTED + timedelta(hours=10)):
             ticket.invalidate_recordset(["waiting_hours"])
             self.assertAlmostEqual(ticket.waiting_hours, 1.0)
+
+    def test_a_released_ticket_waits_again_from_the_request(self):
+        ticket = self.new_ticket("Rilasciata", group=self.group_a)
+        self.requested_at(ticket, REQUESTED)
+        with freeze_time(REQUESTED + timedelta(hours=1)):
+            ticket.with_user(self.resp_a).action_take()
+        with freeze_time(REQUESTED + timedelta(hours=2)):
+            ticket.with_user(self.resp_a).action_release()
+        with freeze_time(REQUESTED + timedelta(hours=5)):
+            ticket.invalidate_recordset(["waiting_hours"])
+            self.assertAlmostEqual(ticket.waiting_hours, 5.0)
+            # the first take still counts for the history
+            self.assertAlmostEqual(ticket.hours_to_take, 1.0)

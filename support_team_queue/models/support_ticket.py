@@ -152,7 +152,7 @@ class SupportTicket(models.Model):
     waiting_hours = fields.Float(
         compute="_compute_waiting_hours",
         help="Hours the requester waited: from the request until an operator "
-        "took it, or until now while nobody has.",
+        "took it, or until now while nobody holds it.",
     )
     # History measures for the dashboard's pivot and graph views: stored, so
     # they average per group, operator or day like any Odoo measure.
@@ -222,13 +222,17 @@ class SupportTicket(models.Model):
                 or False
             )
 
-    @api.depends("create_date", "date_taken", "date_closed", "state")
+    @api.depends("create_date", "date_taken", "date_closed", "state", "user_id")
     def _compute_waiting_hours(self):
+        # An open ticket nobody holds is waiting, even one released back to
+        # the queue: the requester has waited since the request.
         now = fields.Datetime.now()
         for ticket in self:
-            start = ticket.create_date or now
-            end = ticket.date_taken or ticket.date_closed or now
-            ticket.waiting_hours = max((end - start).total_seconds(), 0) / 3600
+            if ticket.state in OPEN_STATES and not ticket.user_id:
+                end = now
+            else:
+                end = ticket.date_taken or ticket.date_closed or now
+            ticket.waiting_hours = _hours_between(ticket.create_date or now, end)
 
     @api.depends("create_date", "date_taken", "date_closed")
     def _compute_history_hours(self):

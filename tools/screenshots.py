@@ -1,0 +1,296 @@
+"""Take the README's screenshots from the real web client.
+
+    .venv/bin/python tools/screenshots.py [--database DB] [--out docs/screenshots]
+
+Creates a throwaway database with the addon and its demo data (or uses
+``--database``), serves it with odoo-bin, logs in as each demo user in
+headless Chromium and saves one PNG per screen. Run it again after changing a
+view, and commit the pictures. Needs what ``tools/setup_env.sh`` installs and
+Debian's ``chromium``; ``ODOO_SRC`` defaults to /opt/odoo-18.0.
+"""
+
+import argparse
+import base64
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+import xmlrpc.client
+from contextlib import contextmanager
+from pathlib import Path
+
+import websocket  # websocket-client, from requirements/test.txt
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo-18.0"))
+MODULE = "support_team_queue"
+WINDOW = (1440, 900)
+
+# (file, demo login, where to go, what must be on screen before the shot)
+# An action path may end with "/<xmlid>" to open that record's form.
+SHOTS = [
+    (
+        "queue.png",
+        "resp_a",
+        "action_support_ticket_queue",
+        ".o_list_renderer .o_data_row",
+    ),
+    (
+        "ticket_form.png",
+        "callcenter",
+        "action_support_ticket_queue/ticket_group_a_via_tal_dei_tali",
+        ".o_form_view .o_field_widget[name='name'] input",
+    ),
+    (
+        "dashboard.png",
+        "teamadmin",
+        "action_support_group_dashboard",
+        ".o_kanban_record .btn-primary",
+    ),
+    (
+        "workload.png",
+        "teamadmin",
+        "action_support_ticket_workload",
+        ".o_pivot table",
+    ),
+    (
+        "role_hierarchy.png",
+        "admin",
+        "action_support_role?view_type=hierarchy",
+        ".o_hierarchy_node",
+    ),
+]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(check, what, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = check()
+        except OSError:
+            result = None
+        if result:
+            return result
+        time.sleep(0.3)
+    sys.exit(f"screenshots: timed out waiting for {what}")
+
+
+def odoo_command(database, *args):
+    return [
+        sys.executable,
+        str(ODOO_SRC / "odoo-bin"),
+        f"--addons-path={ODOO_SRC / 'addons'},{REPO_ROOT}",
+        f"--data-dir={REPO_ROOT / '.odoo-data'}",
+        "-d",
+        database,
+        "--log-level=warn",
+        *args,
+    ]
+
+
+@contextmanager
+def odoo_server(database):
+    port = free_port()
+    server = subprocess.Popen(
+        odoo_command(
+            database,
+            f"--db-filter=^{database}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={port}",
+            "--max-cron-threads=0",
+        )
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(
+            lambda: urllib.request.urlopen(f"{url}/web/login", timeout=5).status == 200,
+            "odoo-bin to serve",
+        )
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+class Chromium:
+    """Just enough of the DevTools protocol to log in, browse and shoot."""
+
+    def __init__(self, binary):
+        self.profile = tempfile.mkdtemp(prefix="stq-chromium-")
+        port = free_port()
+        self.process = subprocess.Popen(
+            [
+                binary,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--hide-scrollbars",
+                "--lang=en-US",
+                f"--window-size={WINDOW[0]},{WINDOW[1]}",
+                f"--remote-debugging-port={port}",
+                f"--user-data-dir={self.profile}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        pages = wait_for(
+            lambda: [
+                target
+                for target in json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list")
+                )
+                if target["type"] == "page"
+            ],
+            "Chromium's DevTools",
+        )
+        self.socket = websocket.create_connection(
+            pages[0]["webSocketDebuggerUrl"], timeout=60
+        )
+        self.next_id = 0
+        self.send("Page.enable")
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=WINDOW[0],
+            height=WINDOW[1],
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+
+    def send(self, method, **params):
+        self.next_id += 1
+        self.socket.send(
+            json.dumps({"id": self.next_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == self.next_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.send(
+            "Runtime.evaluate", expression=expression, returnByValue=True
+        )
+        return result.get("result", {}).get("value")
+
+    def goto(self, url):
+        self.send("Page.navigate", url=url)
+        wait_for(
+            lambda: self.evaluate("document.readyState") == "complete",
+            f"{url} to load",
+        )
+
+    def wait_for_selector(self, selector):
+        wait_for(
+            lambda: self.evaluate(
+                f"!!document.querySelector({json.dumps(selector)})"
+                " && !document.querySelector('.o_loading_indicator')"
+            ),
+            f"{selector} on screen",
+        )
+
+    def log_in(self, base_url, login):
+        self.send("Network.clearBrowserCookies")
+        self.goto(f"{base_url}/web/login")
+        self.evaluate(
+            f"""
+            document.querySelector('input[name=login]').value = {json.dumps(login)};
+            document.querySelector('input[name=password]').value = {json.dumps(login)};
+            document.querySelector('form.oe_login_form').submit();
+            """
+        )
+        wait_for(
+            lambda: (
+                "/odoo" in (self.evaluate("location.pathname") or "")
+                and self.evaluate("document.readyState") == "complete"
+            ),
+            f"{login} to log in",
+        )
+
+    def screenshot(self, path):
+        data = self.send("Page.captureScreenshot", format="png")["data"]
+        path.write_bytes(base64.b64decode(data))
+
+    def close(self):
+        self.socket.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def record_id(base_url, database, xmlid):
+    models = xmlrpc.client.ServerProxy(f"{base_url}/xmlrpc/2/object")
+    [data] = models.execute_kw(
+        database,
+        2,  # the administrator of a fresh database, password "admin"
+        "admin",
+        "ir.model.data",
+        "search_read",
+        [[("module", "=", MODULE), ("name", "=", xmlid)]],
+        {"fields": ["res_id"]},
+    )
+    return data["res_id"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--database", help="an existing database with the demo data to use"
+    )
+    parser.add_argument("--out", default=str(REPO_ROOT / "docs" / "screenshots"))
+    args = parser.parse_args()
+
+    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not binary:
+        sys.exit("screenshots: Chromium not found (apt-get install chromium)")
+    if not (ODOO_SRC / "odoo-bin").is_file():
+        sys.exit(f"screenshots: no Odoo tree at ODOO_SRC={ODOO_SRC}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    database = args.database or f"stq_screenshots_{uuid.uuid4().hex[:8]}"
+    if not args.database:
+        print(f"screenshots: installing {MODULE} with demo data into {database}")
+        subprocess.run(
+            odoo_command(database, "-i", MODULE, "--stop-after-init", "--no-http"),
+            check=True,
+        )
+    try:
+        with odoo_server(database) as base_url:
+            browser = Chromium(binary)
+            try:
+                for filename, login, target, selector in SHOTS:
+                    action, _sep, xmlid = target.partition("/")
+                    path = f"/odoo/action-{MODULE}.{action}"
+                    if xmlid:
+                        path += f"/{record_id(base_url, database, xmlid)}"
+                    browser.log_in(base_url, login)
+                    browser.goto(base_url + path)
+                    browser.wait_for_selector(selector)
+                    time.sleep(1)  # let avatars and fonts settle
+                    browser.screenshot(out / filename)
+                    print(f"screenshots: {out / filename} ({login})")
+            finally:
+                browser.close()
+    finally:
+        if not args.database:
+            subprocess.run(["dropdb", "--if-exists", database], check=False)
+
+
+if __name__ == "__main__":
+    main()
