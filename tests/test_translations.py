@@ -28,6 +28,8 @@ EXPECTED = {
         "menu_support_root": "Assistenza Clienti",
         "menu_support_queue": "Coda di Assistenza",
         "menu_support_dashboard": "Cruscotto",
+        "menu_support_dashboard_groups": "Code per gruppo",
+        "menu_support_dashboard_workload": "Carico di lavoro",
         "action_support_ticket_queue": "Coda di Assistenza",
         "fields": {
             "state": "Stato",
@@ -43,6 +45,8 @@ EXPECTED = {
         "menu_support_root": "Soporte",
         "menu_support_queue": "Cola de Asistencia",
         "menu_support_dashboard": "Panel de control",
+        "menu_support_dashboard_groups": "Colas por grupo",
+        "menu_support_dashboard_workload": "Carga de trabajo",
         "action_support_ticket_queue": "Cola de Asistencia",
         "fields": {
             "state": "Estado",
@@ -58,6 +62,8 @@ EXPECTED = {
         "menu_support_root": "Suporte",
         "menu_support_queue": "Caixa de entrada",
         "menu_support_dashboard": "Painel",
+        "menu_support_dashboard_groups": "Filas por departamento",
+        "menu_support_dashboard_workload": "Carga de trabalho",
         "action_support_ticket_queue": "Caixa de entrada",
         "fields": {
             "state": "Estado",
@@ -98,8 +104,16 @@ class TestTranslations(SupportCase):
             translated = ref(env, xmlid).name
             self.assertNotEqual(translated, english, f"{code}: menu {xmlid}")
             self.assertEqual(translated, expected[xmlid], f"{code}: menu {xmlid}")
-        self.assertEqual(
-            ref(env, "menu_support_dashboard").name, expected["menu_support_dashboard"]
+        for xmlid in (
+            "menu_support_dashboard",
+            "menu_support_dashboard_groups",
+            "menu_support_dashboard_workload",
+        ):
+            self.assertEqual(ref(env, xmlid).name, expected[xmlid], f"{code}: {xmlid}")
+        # the dashboard card's own words
+        group_fields = env["support.group"].fields_get(["dashboard_queued_count"])
+        self.assertNotEqual(
+            group_fields["dashboard_queued_count"]["string"], "Waiting for an Operator"
         )
         # the menus as the web client loads them
         menus = env["ir.ui.menu"].load_menus(debug=False)
