@@ -6,7 +6,7 @@ import psycopg2.errors
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import email_normalize, mute_logger
+from odoo.tools import SQL, email_normalize, mute_logger
 
 OPEN_STATES = ("new", "in_progress", "waiting")
 
@@ -24,6 +24,11 @@ def _hours_between(start, end):
     if not start or not end:
         return 0.0
     return max((end - start).total_seconds(), 0) / 3600
+
+
+class _ReachedIds(tuple):
+    """Stands for the ids a rule's many2one path reaches until they are read
+    (``SupportTicket._support_resolve_rule_domain``)."""
 
 
 class SupportTicket(models.Model):
@@ -288,9 +293,11 @@ class SupportTicket(models.Model):
         # ``user_id.support_superior_user_ids``...) become sub-queries OR'ed
         # together, which PostgreSQL evaluates row by row over every ticket
         # (a sequential scan of the table for each count). Resolved first
-        # into lists of ids, one small query each, the same conditions read
-        # ``group_id IN (...) OR user_id IN (...)``, which PostgreSQL answers
-        # from the indexes. Resolved when the query is built, like before:
+        # into lists of ids (all read in one small query), the same
+        # conditions read ``group_id IN (...) OR user_id IN (...)``, which
+        # PostgreSQL answers from the indexes. (Left as sub-queries in
+        # ``= ANY(ARRAY(...))`` form, the planner cannot see their values and
+        # walks the priority index instead: 2-3x slower, bench/README.md.) Resolved when the query is built, like before:
         # the rule domains stay cached per user, the memberships never are.
         if self.env.su:
             return
@@ -331,23 +338,40 @@ class SupportTicket(models.Model):
         return resolved
 
     @api.model
-    def _support_resolve_rule_domain(self, domain, cache=None):
+    def _support_resolve_rule_domain(self, domain):
         """``domain`` with each positive condition on a many2one path
         replaced by the ids it reaches (``('group_id', 'in', [...])``), and
         each searchable computed field by the domain its search method
-        returns, resolved the same way."""
-        cache = {} if cache is None else cache
+        returns, resolved the same way. The ids of every path are read in
+        one query."""
+        reached = {}  # (field, path, operator, value) -> comodel query
+        template = self._support_rule_domain_template(domain, reached)
+        if not reached:
+            return template
+        keys = list(reached)
+        [row] = self.env.execute_query(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(SQL("ARRAY(%s)", reached[key].select()) for key in keys),
+            )
+        )
+        ids = dict(zip(keys, row, strict=True))
+        return [
+            (term[0], "in", sorted(ids[term[2]]))
+            if isinstance(term, tuple) and isinstance(term[2], _ReachedIds)
+            else term
+            for term in template
+        ]
+
+    @api.model
+    def _support_rule_domain_template(self, domain, reached):
         result = []
         negated = False
         for term in expression.normalize_domain(domain):
             if (
                 not expression.is_leaf(term)
                 or negated
-                or term
-                in (
-                    expression.TRUE_LEAF,
-                    expression.FALSE_LEAF,
-                )
+                or term in (expression.TRUE_LEAF, expression.FALSE_LEAF)
             ):
                 negated = term == expression.NOT_OPERATOR
                 result.append(term)
@@ -360,18 +384,16 @@ class SupportTicket(models.Model):
             if field is None or operator not in ("=", "in"):
                 result.append(term)
             elif path and field.type == "many2one" and field.store:
-                key = (fname, path, operator, repr(right))
-                if key not in cache:
+                key = _ReachedIds((fname, path, operator, repr(right)))
+                if key not in reached:
                     comodel = self.env[field.comodel_name].sudo()
-                    cache[key] = (
-                        comodel.with_context(active_test=False)
-                        .search([(path, operator, right)], order="id")
-                        .ids
+                    reached[key] = comodel.with_context(active_test=False)._search(
+                        [(path, operator, right)]
                     )
-                result.append((fname, "in", cache[key]))
+                result.append((fname, "in", key))
             elif not path and not field.store and field.search:
                 sub = field.determine_domain(self, operator, right)
-                result.extend(self._support_resolve_rule_domain(sub, cache))
+                result.extend(self._support_rule_domain_template(sub, reached))
             else:
                 result.append(term)
         return result
