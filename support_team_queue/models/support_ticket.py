@@ -341,6 +341,21 @@ class SupportTicket(models.Model):
         finally:
             memo.pop(self._SUPPORT_PAGE_MEMO, None)
 
+    def _support_page_readable_key(self):
+        # the read rules depend on the user and the companies in context
+        return ("readable", self.env.uid, tuple(self.env.companies.ids))
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        records = super().search_fetch(domain, field_names, offset, limit, order)
+        # Within a page load, the rows the search returned have just passed
+        # the read rules: reading them need not decide the rules again.
+        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        if memo is not None and not self.env.su:
+            key = self._support_page_readable_key()
+            memo.setdefault(key, set()).update(records._ids)
+        return records
+
     @api.model
     def _support_resolved_rules(self, domain):
         memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
@@ -430,6 +445,11 @@ class SupportTicket(models.Model):
             )
         ):
             return super()._check_access(operation)
+        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        if operation == "read" and memo is not None:
+            readable = memo.get(self._support_page_readable_key(), ())
+            if readable and readable.issuperset(self._ids):
+                return None
         Rule = self.env["ir.rule"]
         domain = Rule._compute_domain(self._name, operation)
         if not domain:
