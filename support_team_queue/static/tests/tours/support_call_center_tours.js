@@ -196,5 +196,28 @@ registry.category("web_tour.tours").add("support_team_queue_dashboard", {
             content: "The call center's ticket is there, in Gruppo A",
             trigger: `.o_list_view .o_data_row:has(td[name=name]:contains("${SUBJECT}")) td[name=group_id]:contains("Gruppo A")`,
         },
+        {
+            content: "Open the Dashboard menu",
+            trigger: '.dropdown-toggle[data-menu-xmlid="support_team_queue.menu_support_dashboard"]',
+            run: "click",
+        },
+        {
+            content: "Go to the queues by group",
+            trigger: '.dropdown-item[data-menu-xmlid="support_team_queue.menu_support_dashboard_groups"]',
+            run: "click",
+        },
+        {
+            content: "Gruppo A's card shows the ticket as its oldest waiting, nobody holds it",
+            trigger: `.o_kanban_record:contains("Gruppo A"):contains("${SUBJECT}") button[name=action_support_open_waiting]:contains(/^\\s*1\\s/)`,
+        },
+        {
+            content: "Open Gruppo A's tickets waiting for an operator",
+            trigger: `.o_kanban_record:contains("Gruppo A"):contains("${SUBJECT}") button[name=action_support_open_waiting]`,
+            run: "click",
+        },
+        {
+            content: "The ticket waits there",
+            trigger: `.o_list_view .o_data_row td[name=name]:contains("${SUBJECT}")`,
+        },
     ],
 });
