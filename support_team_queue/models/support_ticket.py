@@ -256,10 +256,10 @@ class SupportTicket(models.Model):
     @api.depends("create_date", "date_taken", "date_closed")
     def _compute_history_hours(self):
         for ticket in self:
-            start = ticket.create_date
-            taken, closed = ticket.date_taken, ticket.date_closed
-            ticket.hours_to_take = _hours_between(start, taken) if taken else 0.0
-            ticket.hours_to_close = _hours_between(start, closed) if closed else 0.0
+            ticket.hours_to_take = _hours_between(ticket.create_date, ticket.date_taken)
+            ticket.hours_to_close = _hours_between(
+                ticket.create_date, ticket.date_closed
+            )
 
     @api.constrains("group_id", "team_id")
     def _check_group_team(self):
