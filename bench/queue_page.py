@@ -105,6 +105,22 @@ HELPDESK_SPEC = {
     **ACTIVITY,
     "stage_id": M2O,
 }
+# support_team_queue.view_support_group_kanban_dashboard: one card a group
+DASHBOARD_SPEC = {
+    "name": {},
+    "color": {},
+    "team_id": M2O,
+    "open_ticket_count": {},
+    "dashboard_new_count": {},
+    "dashboard_in_progress_count": {},
+    "dashboard_waiting_count": {},
+    "dashboard_queued_count": {},
+    "dashboard_oldest_ticket_id": M2O,
+    "dashboard_oldest_waiting_hours": {},
+    "dashboard_average_waiting_hours": {},
+    "effective_user_ids": {"fields": {"display_name": {}}},
+}
+DASHBOARD_ARCHETYPES = ("team_admin", "technician")
 SUPPORT_DOMAIN = [("state", "in", OPEN_STATES)]
 HELPDESK_DOMAIN = [("closed", "=", False)]
 
@@ -893,7 +909,13 @@ def run_point(env, gen, label, runs, with_explain=False):
         uid = gen.archetypes[name]
         targets[name] = target(support, uid)
         targets["hd_" + name] = target(helpdesk, uid)
+    dashboard = ("support.group", [], DASHBOARD_SPEC)
+    for name in DASHBOARD_ARCHETYPES:
+        targets["dashboard_" + name] = target(dashboard, gen.archetypes[name])
     res = measure_all(env, targets, runs)
+    point["dashboard"] = {
+        name: res["dashboard_" + name] for name in DASHBOARD_ARCHETYPES
+    }
     su = point["superuser"] = res["superuser"]
     point["helpdesk_superuser"] = res["hd_superuser"]
     for name in ARCHETYPES:
@@ -931,6 +953,11 @@ def print_point(p):
             f"{name:<15}{r['length']:>7}{r['median_ms']:>9.1f}"
             f"{r['ratio_vs_superuser']:>7.2f}{r['queries']:>9}"
             f"{h['length']:>9}{h['median_ms']:>9.1f}{h['queries']:>6}"
+        )
+    for name, r in p["dashboard"].items():
+        print(
+            f"dashboard (group cards) as {name}: {r['length']} cards, "
+            f"{r['median_ms']:.1f} ms, {r['queries']} queries"
         )
     sys.stdout.flush()
 
