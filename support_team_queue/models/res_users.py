@@ -4,7 +4,12 @@ from odoo.osv import expression
 
 
 class ResUsers(models.Model):
-    _inherit = "res.users"
+    _name = "res.users"
+    _inherit = ["res.users", "support.access.stamp.mixin"]
+    # what the ticket rules read of a user (support.access.stamp.mixin)
+    _support_stamped_fields = frozenset(
+        ("support_role_id", "support_team_ids", "support_team_id", "active")
+    )
 
     support_role_id = fields.Many2one(
         "support.role",
@@ -117,9 +122,10 @@ class ResUsers(models.Model):
     def _search_support_superior_user_ids(self, operator, value):
         """Users whose role lies strictly below the role of the users given.
 
-        Computed when the query is built, never cached in a rule's domain:
-        the record rule using it follows every change of role or hierarchy
-        on the very next request.
+        Computed when the query is built, never cached in a rule's domain
+        (the resolved rules are, under the access stamp that every change of
+        role replaces): the record rule using it follows every change of
+        role or hierarchy on the very next request.
         """
         if operator not in ("in", "="):
             raise UserError(self.env._("Unsupported search on support superiors."))

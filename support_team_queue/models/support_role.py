@@ -10,6 +10,7 @@ class SupportRole(models.Model):
     """
 
     _name = "support.role"
+    _inherit = ["support.access.stamp.mixin"]
     _description = "Support Role"
     _parent_store = True
     _rec_name = "complete_name"

@@ -24,6 +24,7 @@ class SupportSharingRule(models.Model):
     """
 
     _name = "support.sharing.rule"
+    _inherit = ["support.access.stamp.mixin"]
     _description = "Support Sharing Rule"
     _order = "team_id, sequence, id"
 

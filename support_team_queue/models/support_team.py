@@ -13,7 +13,16 @@ class SupportTeam(models.Model):
 
     _name = "support.team"
     _description = "Support Team"
-    _inherit = ["mail.thread", "mail.alias.mixin", "support.queue.figures.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.alias.mixin",
+        "support.queue.figures.mixin",
+        "support.access.stamp.mixin",
+    ]
+    # what the ticket rules read of a team
+    _support_stamped_fields = frozenset(
+        ("admin_id", "operator_ids", "queue_mode", "ticket_access", "active")
+    )
     _support_ticket_field = "team_id"
     _order = "name"
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import psycopg2.errors
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, email_normalize, mute_logger
@@ -312,8 +312,9 @@ class SupportTicket(models.Model):
         # PostgreSQL answers from the indexes. (Left as sub-queries in
         # ``= ANY(ARRAY(...))`` form, the planner cannot see their values and
         # walks the priority index instead: 2-3x slower, bench/README.md.)
-        # Resolved when the query is built: the rule domains stay cached per
-        # user, the memberships never are.
+        # The resolved domains are cached per user under the access stamp
+        # (support.access.stamp.mixin), which every change they depend on
+        # replaces.
         if self.env.su:
             return
         domain = self.env["ir.rule"]._compute_domain(self._name, mode)
@@ -362,10 +363,21 @@ class SupportTicket(models.Model):
         key = repr(domain)
         if memo is not None and key in memo:
             return memo[key]
-        resolved = self.sudo()._support_resolve_rule_domain(domain)
+        stamp = self.env["support.access.stamp.mixin"]._support_access_stamp()
+        resolved = self._support_resolved_rules_at(key, stamp, domain)
         if memo is not None:
             memo[key] = resolved
         return resolved
+
+    @api.model
+    @tools.ormcache("self.env.uid", "domain_key", "stamp")
+    def _support_resolved_rules_at(self, domain_key, stamp, domain):
+        # Cached under the access stamp of the caller's snapshot
+        # (support.access.stamp.mixin): any change the resolution depends on
+        # replaces the stamp in its own transaction, so an entry is only
+        # ever found by requests that see the same memberships. Callers
+        # never modify the domain they get.
+        return self.sudo()._support_resolve_rule_domain(domain)
 
     @api.model
     def _support_resolve_rule_domain(self, domain):
