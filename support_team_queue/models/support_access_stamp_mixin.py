@@ -18,7 +18,8 @@ class SupportAccessStampMixin(models.AbstractModel):
     started before the change never stores a stale resolution under the new
     stamp. Models whose records the rules read inherit this mixin;
     ``_support_stamped_fields`` limits it to the fields that matter (None:
-    every change).
+    every change). Code that changes those records with SQL, past the ORM,
+    must call ``_support_touch_access_stamp`` itself (the benchmark does).
     """
 
     _name = "support.access.stamp.mixin"
