@@ -4,6 +4,19 @@ from odoo.tools import SQL
 from .support_ticket import OPEN_STATES
 
 
+def _no_figures():
+    return {
+        "new": 0,
+        "in_progress": 0,
+        "waiting": 0,
+        "queued": 0,
+        "oldest_ticket_id": False,
+        "oldest_hours": 0.0,
+        "seconds": 0.0,  # waited by the queued tickets, in all
+        "average_hours": 0.0,
+    }
+
+
 class SupportQueueFiguresMixin(models.AbstractModel):
     """The dashboard's live figures of a team's or a group's queue.
 
@@ -55,17 +68,8 @@ class SupportQueueFiguresMixin(models.AbstractModel):
     @api.depends_context("uid")
     def _compute_dashboard_figures(self):
         figures = self._support_queue_figures()
-        empty = {
-            "new": 0,
-            "in_progress": 0,
-            "waiting": 0,
-            "queued": 0,
-            "oldest_ticket_id": False,
-            "oldest_hours": 0.0,
-            "average_hours": 0.0,
-        }
         for record in self:
-            values = figures.get(record.id, empty)
+            values = figures.get(record.id) or _no_figures()
             record.open_ticket_count = (
                 values["new"] + values["in_progress"] + values["waiting"]
             )
@@ -106,18 +110,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
             )
         )
         for record_id, ticket_state, is_queued, count, longest, total in rows:
-            values = figures.setdefault(
-                record_id,
-                {
-                    "new": 0,
-                    "in_progress": 0,
-                    "waiting": 0,
-                    "queued": 0,
-                    "oldest_ticket_id": False,
-                    "oldest_hours": 0.0,
-                    "seconds": 0.0,
-                },
-            )
+            values = figures.setdefault(record_id, _no_figures())
             values[ticket_state] += count
             if is_queued:
                 values["queued"] += count
@@ -126,10 +119,10 @@ class SupportQueueFiguresMixin(models.AbstractModel):
                 )
                 values["seconds"] += float(total)
         for values in figures.values():
-            seconds = values.pop("seconds")
-            values["average_hours"] = (
-                max(seconds, 0.0) / 3600 / values["queued"] if values["queued"] else 0.0
-            )
+            if values["queued"]:
+                values["average_hours"] = (
+                    max(values["seconds"], 0.0) / 3600 / values["queued"]
+                )
 
         # the oldest waiting ticket of each record, in one query
         query = Ticket._search([*open_domain, ("user_id", "=", False)])
