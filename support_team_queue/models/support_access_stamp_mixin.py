@@ -1,6 +1,6 @@
 import uuid
 
-from odoo import api, models
+from odoo import api, fields, models
 
 ACCESS_STAMP_PARAM = "support_team_queue.access_stamp"
 
@@ -29,15 +29,32 @@ class SupportAccessStampMixin(models.AbstractModel):
 
     @api.model
     def _support_touch_access_stamp(self):
-        self.env["ir.config_parameter"].sudo().set_param(
-            ACCESS_STAMP_PARAM, uuid.uuid4().hex
+        # Written with SQL: ``set_param`` would also clear every cache of the
+        # registry, in every worker, which the stamp makes unnecessary.
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            """
+            INSERT INTO ir_config_parameter
+                   (key, value, create_uid, create_date, write_uid, write_date)
+            VALUES (%s, %s, %s, %s, %s, %s)
+            ON CONFLICT (key) DO UPDATE
+               SET value = EXCLUDED.value,
+                   write_uid = EXCLUDED.write_uid,
+                   write_date = EXCLUDED.write_date
+            """,
+            [
+                ACCESS_STAMP_PARAM,
+                uuid.uuid4().hex,
+                self.env.uid,
+                now,
+                self.env.uid,
+                now,
+            ],
         )
-        # read back with SQL by _support_access_stamp: write it now
-        self.env["ir.config_parameter"].flush_model(["value"])
+        self.env["ir.config_parameter"].invalidate_model(["value"])
 
     @api.model
     def _support_access_stamp(self):
-        self.env["ir.config_parameter"].flush_model(["value"])
         self.env.cr.execute(
             "SELECT value FROM ir_config_parameter WHERE key = %s",
             [ACCESS_STAMP_PARAM],
