@@ -49,6 +49,13 @@ class PortalCase(SupportHttpCase):
                 "parent_id": cls.globex.id,
             }
         )
+        cls.stranger_user = new_test_user(
+            env,
+            login="t_portal_globex",
+            groups="base.group_portal",
+            partner_id=cls.stranger.id,
+            context={"mail_create_nolog": True, "no_reset_password": True},
+        )
         Ticket = env["support.ticket"]
         cls.own_ticket, cls.colleague_ticket, cls.other_org_ticket = Ticket.create(
             [
@@ -315,6 +322,33 @@ class TestPortalNewRequest(PortalCase):
         # and the customer lands on it
         self.assertEqual(response.status_code, 200)
         self.assertTrue(response.url.endswith(ticket.access_url))
+
+    def test_a_typed_address_never_files_the_request_elsewhere(self):
+        # Globex registered its domain; a customer of no company types a
+        # Globex address: the request stays theirs, not Globex's
+        self.globex.support_email_domains = "globex.example.com"
+        loner = new_test_user(
+            self.env,
+            login="t_portal_loner",
+            groups="base.group_portal",
+            email="solo@freemail.example.org",
+            context={"mail_create_nolog": True, "no_reset_password": True},
+        )
+        self.authenticate(loner.login, loner.login)
+        self.ask_for_help(email="boss@globex.example.com")
+        ticket = self.tickets_named("Il server è giù")
+        self.assertEqual(ticket.partner_id, loner.partner_id)
+        self.assertFalse(ticket.organization_id)
+        self.assertNotIn(
+            ticket, self.env["support.ticket"].with_user(self.stranger_user).search([])
+        )
+
+    def test_an_internal_user_without_create_right_opens_nothing(self):
+        self.authenticate(self.tech_a.login, self.tech_a.login.ljust(8, "x"))
+        with mute_logger("odoo.http"):
+            response = self.ask_for_help()
+        self.assertNotEqual(response.status_code, 200)
+        self.assertFalse(self.tickets_named("Il server è giù"))
 
     def test_new_ticket_is_seen_by_the_group(self):
         self.login_portal()

@@ -173,7 +173,24 @@ class SupportCustomerPortal(CustomerPortal):
             errors["description"] = request.env._("Describe the problem.")
         if errors:
             return {}, errors
+        # The organization follows the account, never the typed address: an
+        # address of another company's domain must not file the request
+        # among that company's tickets (seen by its portal users).
+        account = request.env.user.partner_id
+        organization = (
+            request.env["support.ticket"]
+            .sudo()
+            .new(
+                {
+                    "partner_id": account.id,
+                    "partner_email": account.email,
+                    "team_id": group.team_id.id,
+                }
+            )
+            .organization_id
+        )
         return {
+            "organization_id": organization.id,
             "name": subject,
             "description": plaintext2html(description),
             "partner_id": request.env.user.partner_id.id,
@@ -201,7 +218,11 @@ class SupportCustomerPortal(CustomerPortal):
                 # intake, like the e-mail gateway. The request was validated
                 # above (a group offered to this user, a valid e-mail); which
                 # tickets they may read afterwards stays the record rules' call.
-                ticket = request.env["support.ticket"].sudo().create(vals)
+                # An internal user creates with their own rights.
+                Ticket = request.env["support.ticket"]
+                if request.env.user.share:
+                    Ticket = Ticket.sudo()
+                ticket = Ticket.create(vals)
                 ticket.message_subscribe(request.env.user.partner_id.ids)
                 return request.redirect(f"/my/tickets/{ticket.id}")
         else:

@@ -18,22 +18,19 @@ class MailFollowers(models.Model):
     @api.model
     def _search(self, domain, *args, **kwargs):
         if not self.env.su:
-            visible = (
-                self.env["support.ticket"]
-                .sudo(False)
-                .with_context(active_test=False)
-                ._search([])
-            )
-            domain = expression.AND(
-                [
-                    domain,
-                    [
-                        "|",
-                        ("res_model", "!=", "support.ticket"),
-                        ("res_id", "in", visible),
-                    ],
+            Ticket = self.env["support.ticket"].sudo(False)
+            if Ticket.has_access("read"):
+                visible = Ticket.with_context(active_test=False)._search([])
+                tickets = [
+                    "|",
+                    ("res_model", "!=", "support.ticket"),
+                    ("res_id", "in", visible),
                 ]
-            )
+            else:
+                # no read right on tickets at all (an internal user outside
+                # Support): none of their followers
+                tickets = [("res_model", "!=", "support.ticket")]
+            domain = expression.AND([domain, tickets])
         return super()._search(domain, *args, **kwargs)
 
     def _check_access(self, operation):

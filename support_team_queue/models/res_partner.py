@@ -19,7 +19,9 @@ class ResPartner(models.Model):
         "support.ticket", "partner_id", string="Support Tickets"
     )
     support_ticket_count = fields.Integer(
-        compute="_compute_support_ticket_count", string="Ticket Count"
+        compute="_compute_support_ticket_count",
+        string="Ticket Count",
+        groups="support_team_queue.group_support_readonly",
     )
 
     @api.depends_context("uid")
@@ -56,8 +58,12 @@ class ResPartner(models.Model):
     # Supremo's "Organizzazioni": a company registers the e-mail domains of
     # its people, and tickets from those addresses show the company's name.
 
+    # Registering a domain files every ticket from it (and the ones already
+    # received without an organization) under the company, where its portal
+    # users read them: a support administrator's decision.
     support_email_domains = fields.Char(
         string="Support E-mail Domains",
+        groups="support_team_queue.group_support_admin",
         help="E-mail domains of this organization, separated by commas or "
         "spaces, e.g. rossi-impianti.it, rossi.com. Tickets from these "
         "addresses (or their subdomains) belong to this organization. "

@@ -1,5 +1,5 @@
-from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 
@@ -180,6 +180,25 @@ class ResUsers(models.Model):
             lambda group: group.category_id == category
         ) | old_profiles
         to_remove -= new_profiles | self.env.ref("base.group_user")
+        # Through a role, a support administrator hands out Support profiles
+        # only; any other group is the Access Rights manager's to give or
+        # take away. (Checked here, on every path that swaps profiles: the
+        # holders of a role are written as superuser.)
+        others = (to_remove | new_profiles).filtered(
+            lambda group: group.category_id != category
+        )
+        if (
+            others
+            and self.env.uid != SUPERUSER_ID
+            and not self.env.user.has_group("base.group_erp_manager")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Only an Access Rights administrator may give or take away "
+                    "groups outside the Support category through a role: %s.",
+                    ", ".join(others.mapped("full_name")),
+                )
+            )
         commands = [Command.unlink(group.id) for group in to_remove]
         commands += [Command.link(group.id) for group in new_profiles]
         # Granting a role's profiles follows from assigning the role, which

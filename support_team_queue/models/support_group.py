@@ -142,6 +142,9 @@ class SupportGroup(models.Model):
     # chatter keeps the group's name: the tracked change of group, and a note.
 
     def unlink(self):
+        # the tickets are rewritten as superuser: only once the caller may
+        # delete the groups
+        self.check_access("unlink")
         Ticket = self.env["support.ticket"].sudo().with_context(active_test=False)
         for group in self:
             tickets = Ticket.search([("group_id", "=", group.id)])

@@ -613,8 +613,8 @@ class SupportTicket(models.Model):
                 # given a group and no operator, the group owns it; a request
                 # by e-mail or from the portal waits in the queue
                 vals["user_id"] = False
-            if not vals.get("number") or vals["number"] == new:
-                vals["number"] = sequence.next_by_code("support.ticket") or new
+            # the number is the sequence's, whatever the caller sent
+            vals["number"] = sequence.next_by_code("support.ticket") or new
         for vals in vals_list:
             self._support_check_many2one_values(vals)
         tickets = super().create(vals_list)
@@ -623,6 +623,10 @@ class SupportTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        if "number" in vals and any(t.number != vals["number"] for t in self):
+            raise UserError(
+                self.env._("A ticket's number is given once, by its sequence.")
+            )
         self._support_check_many2one_values(vals)
         if {"state", "user_id", "group_id"} & vals.keys():
             vals = dict(vals, date_last_activity=fields.Datetime.now())
@@ -841,6 +845,8 @@ class SupportTicket(models.Model):
         if self.env.context.get("tracking_disable"):
             return
         users = self._support_users_to_notify(users)
+        # the e-mail carries the ticket: only to who may read it
+        users = users.filtered(lambda user: self.with_user(user).has_access("read"))
         langs = {}
         for user in users:
             langs.setdefault(user.partner_id.lang, []).append(user.partner_id.id)

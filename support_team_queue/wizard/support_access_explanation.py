@@ -329,11 +329,6 @@ class SupportAccessExplanation(models.TransientModel):
                 result[ticket] = reasons
         return result
 
-    @api.model
-    def _support_access(self, reasons, user):
-        """(read, write, delete) for ``user`` given their reasons."""
-        return self._support_walker().access(user.sudo(), reasons)
-
     # -- the panels -----------------------------------------------------------
 
     def _support_line_values(self, walker, ticket, user, reasons):

@@ -1,0 +1,170 @@
+"""Where the addon acts as superuser or widens what a user reaches, it stays
+within what Odoo's groups, ACLs and record rules grant: roles never hand out
+other groups for a support administrator, chatters keep working for users
+outside Support, access panels are their viewer's alone, the ticket number
+is the sequence's, the portal form files nothing under another company,
+organization domains are an administrator's call, and a new-ticket e-mail
+only goes to who may read the ticket."""
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user
+from odoo.tools import mute_logger
+
+from odoo.addons.mail.tests.common import MailCase
+
+from .common import SupportCase, ref
+
+
+class TestPrivilegeBoundaries(SupportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.support_admin = new_test_user(
+            cls.env,
+            login="t_support_admin",
+            groups="base.group_user,support_team_queue.group_support_admin",
+            context={"no_reset_password": True},
+        )
+        # a role carrying Settings, made by an Access Rights manager
+        cls.role_settings = cls.env["support.role"].create(
+            {
+                "name": "Amministratore di sistema",
+                "profile_group_ids": [
+                    Command.link(ref(cls.env, "group_support_readonly").id),
+                    Command.link(cls.env.ref("base.group_system").id),
+                ],
+            }
+        )
+
+    # -- roles never hand out other groups for a support administrator -------
+
+    def test_support_admin_cannot_take_a_role_that_carries_settings(self):
+        self.assertFalse(self.support_admin.has_group("base.group_erp_manager"))
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.role_settings.with_user(self.support_admin).write(
+                {"user_ids": [Command.link(self.support_admin.id)]}
+            )
+        self.env.invalidate_all()
+        self.assertFalse(self.support_admin.support_role_id)
+        self.assertFalse(self.support_admin.has_group("base.group_system"))
+
+    def test_support_admin_cannot_take_settings_away_through_a_role(self):
+        holder = new_test_user(self.env, login="t_sysadmin", groups="base.group_user")
+        self.role_settings.user_ids = [Command.link(holder.id)]  # as superuser
+        self.assertTrue(holder.has_group("base.group_system"))
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.role_settings.with_user(self.support_admin).write(
+                {"user_ids": [Command.unlink(holder.id)]}
+            )
+        self.env.invalidate_all()
+        self.assertEqual(holder.support_role_id, self.role_settings)
+        self.assertTrue(holder.has_group("base.group_system"))
+
+    def test_an_access_rights_manager_may(self):
+        manager = new_test_user(
+            self.env,
+            login="t_rights_manager",
+            groups="base.group_erp_manager,support_team_queue.group_support_admin",
+        )
+        target = new_test_user(self.env, login="t_promoted", groups="base.group_user")
+        self.role_settings.with_user(manager).write(
+            {"user_ids": [Command.link(target.id)]}
+        )
+        self.assertTrue(target.has_group("base.group_system"))
+
+    def test_a_portal_user_cannot_hold_a_role(self):
+        customer = new_test_user(
+            self.env, login="t_customer", groups="base.group_portal"
+        )
+        with self.assertRaises(ValidationError):
+            self.role_tech_a.with_user(self.support_admin).write(
+                {"user_ids": [Command.link(customer.id)]}
+            )
+        self.assertFalse(customer.support_role_id)
+
+    # -- chatters of users outside Support -------------------------------------
+
+    def test_followers_without_any_ticket_right(self):
+        outsider = new_test_user(self.env, login="t_outsider", groups="base.group_user")
+        ticket = self.new_ticket("Con follower", group=self.group_a)
+        ticket.message_subscribe(self.tech_a.partner_id.ids)
+        partner = self.env["res.partner"].create({"name": "Cliente qualunque"})
+        partner.message_subscribe(self.tech_a.partner_id.ids)
+        Followers = self.env["mail.followers"].with_user(outsider)
+        found = Followers.search([("partner_id", "=", self.tech_a.partner_id.id)])
+        # a chatter elsewhere still lists its followers; a ticket's never
+        self.assertIn(
+            ("res.partner", partner.id), {(f.res_model, f.res_id) for f in found}
+        )
+        self.assertNotIn("support.ticket", found.mapped("res_model"))
+
+    # -- access panels are their viewer's alone -----------------------------------
+
+    def test_an_access_panel_is_its_viewers_alone(self):
+        ticket = self.new_ticket("Chi lo vede", group=self.group_a)
+        action = ticket.with_user(self.teamadmin).action_support_access_explanation()
+        panel = self.env["support.access.explanation"].browse(action["res_id"])
+        self.assertTrue(panel.with_user(self.teamadmin).line_ids)
+        Panels = self.env["support.access.explanation"].with_user(self.tech_b)
+        self.assertFalse(Panels.search([("id", "=", panel.id)]))
+        Lines = self.env["support.access.explanation.line"].with_user(self.tech_b)
+        self.assertFalse(Lines.search([("explanation_id", "=", panel.id)]))
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            panel.with_user(self.tech_b).read(["ticket_id"])
+
+    # -- the ticket number is the sequence's ----------------------------------------
+
+    def test_the_number_is_the_sequences(self):
+        ticket = (
+            self.env["support.ticket"]
+            .with_user(self.callcenter)
+            .create(
+                {"name": "Numero imposto", "team_id": self.team.id, "number": "X-1"}
+            )
+        )
+        self.assertNotEqual(ticket.number, "X-1")
+        self.assertTrue(ticket.number.startswith("TCK-"))
+        with self.assertRaises(UserError):
+            ticket.with_user(self.callcenter).write({"number": "X-2"})
+        self.assertTrue(ticket.number.startswith("TCK-"))
+
+    # -- organization domains are a support administrator's call -------------------
+
+    def test_only_a_support_administrator_registers_email_domains(self):
+        company = self.env["res.partner"].create({"name": "Acme", "is_company": True})
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            company.with_user(self.callcenter).write(
+                {"support_email_domains": "acme.example.com"}
+            )
+        company.with_user(self.support_admin).write(
+            {"support_email_domains": "acme.example.com"}
+        )
+        self.assertEqual(company.support_email_domains, "acme.example.com")
+
+    # -- deleting a group ------------------------------------------------------------
+
+    def test_a_refused_group_deletion_touches_no_ticket(self):
+        ticket = self.new_ticket("Resta nel gruppo", group=self.group_a)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.group_a.with_user(self.resp_a).unlink()
+        self.assertEqual(ticket.group_id, self.group_a)
+        self.assertFalse(
+            ticket.message_ids.filtered(lambda m: "was deleted" in (m.body or ""))
+        )
+
+
+class TestNewTicketMailOnlyToReaders(SupportCase, MailCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+
+    def test_a_responsible_who_may_not_read_the_ticket_is_not_mailed(self):
+        # Anna (Tecnico A) named responsible of Gruppo B, which she may not read
+        self.group_b.notify_user_ids = self.tech_a | self.supervisor
+        with self.mock_mail_gateway():
+            self.new_ticket("Nuovo per B", group=self.group_b)
+        mailed = self._new_mails.recipient_ids.user_ids
+        self.assertIn(self.supervisor, mailed)
+        self.assertNotIn(self.tech_a, mailed)
