@@ -211,6 +211,12 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         )
         readers = ticket._support_access_explanations()[ticket]
         self.assertEqual(panel.line_ids.user_id, self.env["res.users"].concat(*readers))
+        # ... which are exactly the users the record rules let read it
+        users = self.env["res.users"].search([])
+        self.assertEqual(
+            panel.line_ids.user_id,
+            users.filtered(lambda user: ticket.with_user(user).has_access("read")),
+        )
         line = panel.line_ids.filtered(lambda line: line.user_id == self.tech_a)
         self.assertFalse(line.can_write)
         line = panel.line_ids.filtered(lambda line: line.user_id == self.resp_a)

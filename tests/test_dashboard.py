@@ -194,6 +194,35 @@ class TestQueueFigures(DashboardScenario, SupportCase):
         self.assertAlmostEqual(figures["dashboard_oldest_waiting_hours"], 10.0)
         self.assertEqual(figures["open_ticket_count"], 3)
 
+    def test_workload_counts_each_operators_open_tickets(self):
+        # the Workload pivot: open tickets grouped by operator and state
+        action = ref(self.env, "action_support_ticket_workload")
+        self.assertIn("search_default_filter_open", action.context)
+        for user in (self.teamadmin, self.resp_a, self.tech_a, self.tech_b):
+            with self.subTest(user=user.login):
+                counted = {
+                    (operator.id, state): count
+                    for operator, state, count in self.env["support.ticket"]
+                    .with_user(user)
+                    ._read_group(
+                        [
+                            ("state", "in", OPEN_STATES),
+                            ("id", "in", self.tickets.ids),
+                        ],
+                        ["user_id", "state"],
+                        ["__count"],
+                    )
+                }
+                expected = {}
+                for ticket in self.tickets:
+                    if ticket.state in OPEN_STATES and ticket.with_user(
+                        user
+                    ).has_access("read"):
+                        key = (ticket.user_id.id, ticket.state)
+                        expected[key] = expected.get(key, 0) + 1
+                self.assertEqual(counted, expected)
+                self.assertTrue(counted)
+
     def test_cards_open_their_queue(self):
         group = self.group_a.with_user(self.resp_a)
         action = group.action_support_open_queue()

@@ -3,6 +3,7 @@ release, forward, close and reopen; internal notes, canned replies and the
 history of closed and expired tickets."""
 
 from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 from odoo.tools.safe_eval import safe_eval
 
@@ -172,7 +173,12 @@ class TestNotesAndCannedReplies(HandlingCase):
         self.assertEqual(set(found.mapped("source")), starters)
 
     def test_canned_replies_editable_by_support_administrators(self):
-        admin = self.env.ref("base.user_admin")
+        admin = new_test_user(
+            self.env,
+            login="t_canned_admin",
+            groups="base.group_user,support_team_queue.group_support_admin",
+        )
+        self.assertFalse(admin.has_group("base.group_system"))
         canned = self.env.ref("support_team_queue.canned_response_remote_session")
         canned.with_user(admin).substitution = "Connect with our tool, please."
         self.assertEqual(canned.substitution, "Connect with our tool, please.")

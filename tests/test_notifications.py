@@ -129,6 +129,10 @@ class TestNotifications(SupportCase, MailCase):
     def test_users_switch_notifications_in_their_preferences(self):
         self.tech_a.with_user(self.tech_a).write({"support_notify": False})
         self.assertFalse(self.tech_a.support_notify)
+        # ... and the next assignment reaches them no more
+        with self.mock_mail_gateway():
+            self.ticket.with_user(self.callcenter).user_id = self.tech_a
+        self.assertNotIn(self.tech_a, self.mailed())
 
     def test_preferences_form_shows_the_switch(self):
         form = self.env.ref("base.view_users_form_simple_modif")

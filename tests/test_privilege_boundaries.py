@@ -168,3 +168,45 @@ class TestNewTicketMailOnlyToReaders(SupportCase, MailCase):
         mailed = self._new_mails.recipient_ids.user_ids
         self.assertIn(self.supervisor, mailed)
         self.assertNotIn(self.tech_a, mailed)
+
+
+class TestSupportAdministrator(SupportCase):
+    """Seed 000: "Chi attiva un Team, ne diventa automaticamente
+    l'amministratore"; only the Support Administrator profile configures."""
+
+    def test_the_support_administrator_profile_configures_a_desk(self):
+        admin = new_test_user(
+            self.env,
+            login="t_desk_admin",
+            groups="base.group_user,support_team_queue.group_support_admin",
+        )
+        self.assertFalse(admin.has_group("base.group_system"))
+        team = self.env["support.team"].with_user(admin).create({"name": "Nuovo team"})
+        self.assertEqual(team.admin_id, admin)
+        group = (
+            self.env["support.group"]
+            .with_user(admin)
+            .create({"name": "Gruppo C", "team_id": team.id})
+        )
+        rule = (
+            self.env["support.sharing.rule"]
+            .with_user(admin)
+            .create(
+                {
+                    "team_id": team.id,
+                    "source_group_id": group.id,
+                    "target_user_id": self.tech_a.id,
+                }
+            )
+        )
+        self.assertTrue(rule.active)
+
+    def test_other_profiles_do_not(self):
+        for user in (self.teamadmin, self.resp_a, self.callcenter, self.tech_a):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                    self.env["support.team"].with_user(user).create({"name": "No"})
+                with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                    self.env["support.group"].with_user(user).create(
+                        {"name": "No", "team_id": self.team.id}
+                    )

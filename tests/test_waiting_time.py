@@ -38,9 +38,7 @@ class TestWaitingTime(SupportCase):
         ticket = self.new_ticket("Chiuso subito", group=self.group_a)
         self.requested_at(ticket, REQUESTED)
         with freeze_time(REQUESTED + timedelta(hours=1)):
-            ticket.write(
-                {"state": "closed", "date_closed": REQUESTED + timedelta(hours=1)}
-            )
+            ticket.with_user(self.resp_a).action_close()
         with freeze_time(REQUESTED + timedelta(hours=10)):
             ticket.invalidate_recordset(["waiting_hours"])
             self.assertAlmostEqual(ticket.waiting_hours, 1.0)
