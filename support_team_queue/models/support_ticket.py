@@ -968,7 +968,13 @@ class SupportTicket(models.Model):
         message = message.sudo()  # the author's users are not for portal eyes
         if message.is_internal or message.subtype_id.internal:
             return False
-        return not message.author_id.user_ids.filtered(lambda u: u._is_internal())
+        return self._support_is_customer(message.author_id)
+
+    @api.model
+    def _support_is_customer(self, partner):
+        """Anyone but an internal user: a contact, a portal user, an unknown
+        sender (Odoo's stored ``partner_share``)."""
+        return not partner or partner.sudo().partner_share
 
     def _support_reopen_on_customer_reply(self):
         """A customer's reply reopens a closed or expired ticket.
@@ -1039,7 +1045,7 @@ class SupportTicket(models.Model):
             # an out-of-office answer is kept, but is no activity of the customer
             return super().message_update(msg_dict, update_vals=update_vals)
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if not author.user_ids.filtered(lambda u: u._is_internal()):
+        if self._support_is_customer(author):
             # a ticket archived with its group comes back to the queue
             self.filtered(
                 lambda t: not t.active and t.state not in OPEN_STATES
