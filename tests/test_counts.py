@@ -82,6 +82,33 @@ class TestCounts(SupportCase):
                 Ticket = self.env["support.ticket"].with_user(user)
                 self.assertEqual(Ticket.search_count(self.domain), count)
 
+    def test_partner_smart_button_counts_what_it_opens(self):
+        # the company, a person of it, and a person's own sub-contact: each
+        # count is the number of tickets its button lists
+        company = self.env["res.partner"].create(
+            {"name": "Rossi Impianti", "is_company": True}
+        )
+        person = self.env["res.partner"].create(
+            {"name": "Paolo Rossi", "parent_id": company.id}
+        )
+        address = self.env["res.partner"].create(
+            {"name": "Cantiere", "parent_id": person.id, "type": "other"}
+        )
+        self.tickets[0].partner_id = company
+        self.tickets[1:3].partner_id = person
+        self.tickets[3:5].partner_id = address
+        for partner in (company, person, address):
+            with self.subTest(partner=partner.name):
+                partner = partner.with_user(self.supervisor)
+                action = partner.action_view_support_tickets()
+                listed = self.env["support.ticket"].with_user(self.supervisor)
+                self.assertEqual(
+                    partner.support_ticket_count,
+                    listed.search_count(action["domain"]),
+                )
+        self.assertEqual(company.with_user(self.supervisor).support_ticket_count, 5)
+        self.assertEqual(person.with_user(self.supervisor).support_ticket_count, 4)
+
     def test_partner_smart_button_counts_only_readable_tickets(self):
         customer = self.env["res.partner"].create({"name": "Rossi Impianti"})
         self.tickets.write({"partner_id": customer.id})

@@ -26,21 +26,19 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_support_ticket_count(self):
-        # Counted as the current user: record rules decide what is seen.
-        counts = dict(
-            self.env["support.ticket"]._read_group(
-                [("partner_id", "child_of", self.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
+        # Counted as the current user (record rules decide what is seen),
+        # over the same tickets the smart button opens: the partner's and
+        # their contacts' (``child_of``), as sale's order count does.
+        self.support_ticket_count = 0
+        counts = self.env["support.ticket"]._read_group(
+            [("partner_id", "child_of", self.ids)], ["partner_id"], ["__count"]
         )
-        for partner in self:
-            partner.support_ticket_count = sum(
-                count
-                for ticket_partner, count in counts.items()
-                if ticket_partner.commercial_partner_id == partner
-                or ticket_partner == partner
-            )
+        for ticket_partner, count in counts:
+            partner = ticket_partner
+            while partner:
+                if partner in self:
+                    partner.support_ticket_count += count
+                partner = partner.parent_id
 
     def action_view_support_tickets(self):
         self.ensure_one()
