@@ -633,6 +633,9 @@ class Generator:
         self.customer_email = {
             pid: row[2] for pid, row in zip(self.customer_ids, rows, strict=True)
         }
+        self.customer_name = {
+            pid: row[0] for pid, row in zip(self.customer_ids, rows, strict=True)
+        }
         self.cr.execute(
             "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
             [self.customer_ids],
@@ -679,6 +682,7 @@ class Generator:
                     True,
                     partner,
                     self.customer_email[partner],
+                    self.customer_name[partner],
                     self.team_id,
                     self.company_id,
                     group,
@@ -724,6 +728,7 @@ class Generator:
             "active",
             "partner_id",
             "partner_email",
+            "requester_display",
             "team_id",
             "company_id",
             "group_id",
@@ -1057,6 +1062,15 @@ def main():
                         with_explain=size == sizes[-1],
                     )
                 )
+            # What autovacuum does in time: the visibility map lets the
+            # counts that need no heap column read the indexes alone.
+            psql(args.db, "VACUUM ANALYZE support_ticket, helpdesk_ticket")
+            log("vacuumed")
+            results["points"].append(
+                run_point(
+                    env, gen, f"tickets {sizes[-1]}, vacuumed", runs, with_explain=True
+                )
+            )
             gen.cut_groups(n_groups_cut)
             cr.commit()
             results["points"].append(
@@ -1073,11 +1087,19 @@ def main():
         if not args.keep:
             subprocess.run(["dropdb", "--if-exists", args.db], check=False)
 
-    full = results["points"][len(sizes) - 1]
-    worst = full["worst"]
-    x = full["archetypes"][worst]["median_ms"] / full["superuser"]["median_ms"]
-    worst_page = full["archetypes"][worst]
-    y = worst_page["median_ms"] / worst_page["helpdesk_mgmt"]["median_ms"]
+    # the largest table, as generated and vacuumed: the worse of the two
+    largest = results["points"][len(sizes) - 1 : len(sizes) + 1]
+
+    def ratios(point):
+        page = point["archetypes"][point["worst"]]
+        return (
+            page["median_ms"] / point["superuser"]["median_ms"],
+            page["median_ms"] / page["helpdesk_mgmt"]["median_ms"],
+        )
+
+    x = max(ratios(p)[0] for p in largest)
+    y = max(ratios(p)[1] for p in largest)
+    worst = results["points"][len(sizes) - 1]["worst"]
     q2 = max(a["queries"] for a in results["points"][-1]["archetypes"].values())
     q8 = max(a["queries"] for a in results["points"][-2]["archetypes"].values())
     qmax = max(

@@ -151,6 +151,24 @@ class TestAccessStamp(SupportCase):
         self.assertNotIn(self.group_b.id, groups_reached(first))
         self.assertIn(self.group_b.id, groups_reached(after))
 
+    def test_rules_with_nothing_to_resolve_skip_the_stamp(self):
+        # a supervisor's rules come down to the company rule: no path, no
+        # computed field, nothing cached, so not even the stamp is read
+        domain = (
+            self.env["ir.rule"]
+            .with_user(self.supervisor)
+            ._compute_domain("support.ticket", "read")
+        )
+        Ticket = self.env["support.ticket"].with_user(self.supervisor)
+        queries = self.env.cr.sql_log_count
+        self.assertIs(Ticket._support_resolved_rules(domain), domain)
+        self.assertEqual(self.env.cr.sql_log_count, queries)
+        # a path still goes through the cache and its stamp
+        path_domain = [("group_id.effective_user_ids", "in", self.tech_a.id)]
+        resolved = Ticket._support_resolved_rules(path_domain)
+        self.assertEqual(resolved, [("group_id", "in", [self.group_a.id])])
+        self.assertGreater(self.env.cr.sql_log_count, queries)
+
 
 class TestAccessStampRaceCommitted(_OdooTestAttributes, BaseCase):
     """COMMITS to the database, then deletes what it created."""

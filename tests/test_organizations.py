@@ -141,6 +141,39 @@ class TestTicketOrganization(OrganizationCase):
         ticket = self.ticket_from("mario@example.org")
         self.assertEqual(ticket.requester_display, "mario@example.org")
 
+    def test_the_requester_shown_follows_renames_and_new_domains(self):
+        # stored, so the queue can sort by it: it must follow its sources
+        ticket = self.ticket_from("mario.bianchi@rossi-impianti.it")
+        self.rossi.name = "Rossi Impianti SpA"
+        self.assertEqual(ticket.requester_display, "Rossi Impianti SpA")
+        mario = self.env["res.partner"].create({"name": "Mario Bianchi"})
+        other = self.ticket_from(False, partner_id=mario.id)
+        mario.name = "Mario Bianchi Jr."
+        self.assertEqual(other.requester_display, "Mario Bianchi Jr.")
+        giulia = self.ticket_from("giulia@verdi.it")
+        self.verdi.support_email_domains = "verdi.it"
+        self.assertEqual(giulia.requester_display, "Verdi Srl")
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT requester_display FROM support_ticket WHERE id IN %s ORDER BY id",
+            [(ticket.id, other.id, giulia.id)],
+        )
+        self.assertEqual(
+            [row[0] for row in self.env.cr.fetchall()],
+            ["Rossi Impianti SpA", "Mario Bianchi Jr.", "Verdi Srl"],
+        )
+
+    def test_the_queue_sorts_by_requester(self):
+        tickets = self.ticket_from("zeta@example.org") | self.ticket_from(
+            "mario@rossi.com"
+        )
+        found = self.env["support.ticket"].search(
+            [("id", "in", tickets.ids)], order="requester_display"
+        )
+        self.assertEqual(
+            found.mapped("requester_display"), ["Rossi Impianti", "zeta@example.org"]
+        )
+
     def test_the_queue_lists_the_requester_or_organization_and_the_email(self):
         arch = self.env["support.ticket"].get_view(
             self.env.ref("support_team_queue.view_support_ticket_list").id, "list"
