@@ -426,6 +426,43 @@ class TestPortalAccessRights(PortalCase):
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             self.group_b.with_user(self.portal_user).read(["name"])
 
+    def test_portal_user_never_reads_who_is_in_a_group(self):
+        # a group offered on the portal shows its name, never its members
+        # nor its tickets, nor whom a ticket is shared with
+        group = self.group_a.with_user(self.portal_user)
+        self.assertEqual(group.read(["name"])[0]["name"], self.group_a.name)
+        for field in (
+            "user_ids",
+            "role_ids",
+            "role_subtree_ids",
+            "member_group_ids",
+            "parent_group_ids",
+            "effective_user_ids",
+            "notify_user_ids",
+            "ticket_ids",
+        ):
+            with (
+                self.subTest(field=field),
+                self.assertRaises(AccessError),
+                mute_logger("odoo.models"),
+            ):
+                group.read([field])
+        ticket = self.own_ticket.with_user(self.portal_user)
+        for field in (
+            "support_shared_with_user_ids",
+            "support_shared_for_write_user_ids",
+        ):
+            with (
+                self.subTest(field=field),
+                self.assertRaises(AccessError),
+                mute_logger("odoo.models"),
+            ):
+                ticket.read([field])
+        # over RPC too: the fields are not even offered
+        fields = self.group_a.with_user(self.portal_user).fields_get()
+        self.assertNotIn("effective_user_ids", fields)
+        self.assertIn("name", fields)
+
     def test_portal_user_may_post_on_a_ticket_they_read(self):
         self.own_ticket.with_user(self.portal_user).message_post(
             body="Aggiornamento",

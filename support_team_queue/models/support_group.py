@@ -37,6 +37,7 @@ class SupportGroup(models.Model):
         "user_id",
         string="Users",
         domain=[("share", "=", False)],
+        groups="base.group_user",
     )
     role_ids = fields.Many2many(
         "support.role",
@@ -45,6 +46,7 @@ class SupportGroup(models.Model):
         "role_id",
         string="Roles",
         help="Holders of these roles are members.",
+        groups="base.group_user",
     )
     role_subtree_ids = fields.Many2many(
         "support.role",
@@ -53,6 +55,7 @@ class SupportGroup(models.Model):
         "role_id",
         string="Roles and Subordinates",
         help="Holders of these roles and of every role below them are members.",
+        groups="base.group_user",
     )
     member_group_ids = fields.Many2many(
         "support.group",
@@ -61,6 +64,7 @@ class SupportGroup(models.Model):
         "child_id",
         string="Member Groups",
         help="Every effective member of these groups is a member.",
+        groups="base.group_user",
     )
     parent_group_ids = fields.Many2many(
         "support.group",
@@ -69,6 +73,7 @@ class SupportGroup(models.Model):
         "parent_id",
         string="Member of Groups",
         readonly=True,
+        groups="base.group_user",
     )
     effective_user_ids = fields.Many2many(
         "res.users",
@@ -79,6 +84,7 @@ class SupportGroup(models.Model):
         compute="_compute_effective_user_ids",
         recursive=True,
         store=True,
+        groups="base.group_user",
     )
     portal_visible = fields.Boolean(
         string="Visible on the Portal",
@@ -92,8 +98,11 @@ class SupportGroup(models.Model):
         string="Responsible and Supervisors",
         domain=[("share", "=", False)],
         help="Told of each new ticket of this group.",
+        groups="base.group_user",
     )
-    ticket_ids = fields.One2many("support.ticket", "group_id", string="Tickets")
+    ticket_ids = fields.One2many(
+        "support.ticket", "group_id", string="Tickets", groups="base.group_user"
+    )
 
     @api.depends(
         "user_ids",

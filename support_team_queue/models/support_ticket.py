@@ -532,6 +532,7 @@ class SupportTicket(models.Model):
         string="Shared With",
         compute="_compute_support_shared_user_ids",
         search="_search_support_shared_with_user_ids",
+        groups="base.group_user",
         help="Users a sharing rule lets read this ticket.",
     )
     support_shared_for_write_user_ids = fields.Many2many(
@@ -539,6 +540,7 @@ class SupportTicket(models.Model):
         string="Shared for Writing With",
         compute="_compute_support_shared_user_ids",
         search="_search_support_shared_for_write_user_ids",
+        groups="base.group_user",
         help="Users a read-write sharing rule lets edit this ticket "
         "(when their profile allows editing).",
     )
