@@ -38,6 +38,7 @@ The last line printed is::
 """
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -140,6 +141,12 @@ def log(msg):
 
 def psql(db, sql):
     subprocess.run(["psql", "-q", "-d", db, "-c", sql], check=True)
+
+
+def settle(db):
+    """Write the new data out before measuring: otherwise the checkpoint
+    that follows a bulk insert or a VACUUM runs during the measures."""
+    psql(db, "CHECKPOINT")
 
 
 def create_database(args):
@@ -863,6 +870,20 @@ def measure_all(env, targets, runs):
     for _ in range(2):
         for target in targets.values():
             page_load(env, *target)
+    # A full collection of Python's garbage collector walks every object
+    # alive (the registry, the generator's data): a pause that, the
+    # allocations being the same each round, can land on the same target
+    # each round. What is alive after the warm-up is left out of the
+    # collections while measuring.
+    gc.collect()
+    gc.freeze()
+    try:
+        return _measure_rounds(env, targets, runs)
+    finally:
+        gc.unfreeze()
+
+
+def _measure_rounds(env, targets, runs):
     samples = {name: [] for name in targets}
     queries = {name: set() for name in targets}
     lengths = {}
@@ -896,8 +917,16 @@ def explain(env, uid, model, domain):
 
 
 def run_point(env, gen, label, runs, with_explain=False):
+    env.cr.execute(
+        "SELECT pg_total_relation_size('support_ticket'), "
+        "pg_total_relation_size('helpdesk_ticket')"
+    )
+    sizes_mb = [round(size / 2**20) for size in env.cr.fetchone()]
     point = {
         "label": label,
+        "table_mb": dict(
+            zip(("support_ticket", "helpdesk_ticket"), sizes_mb, strict=True)
+        ),
         "tickets": gen.ticket_count,
         "groups": len(gen.group_ids),
         "depth": max(gen.levels.values()) + 1,
@@ -980,16 +1009,21 @@ def machine():
                 break
     with open("/proc/meminfo") as f:
         mem_kb = int(f.readline().split()[1])
-    pg = subprocess.run(
-        ["psql", "-d", "postgres", "-Atc", "SHOW server_version"],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+
+    def show(setting):
+        return subprocess.run(
+            ["psql", "-d", "postgres", "-Atc", f"SHOW {setting}"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
     return {
         "nproc": os.cpu_count(),
         "ram_gb": round(mem_kb / 1024 / 1024, 1),
         "cpu": cpu,
-        "postgresql": pg,
+        "postgresql": show("server_version"),
+        "shared_buffers": show("shared_buffers"),
+        "random_page_cost": show("random_page_cost"),
         "python": platform.python_version(),
     }
 
@@ -1012,7 +1046,7 @@ def main():
     n_users = 200 if small else 2000
     n_groups, n_groups_cut = (20, 5) if small else (200, 20)
     depth = 8
-    runs = args.runs or (5 if small else 7)
+    runs = args.runs or (5 if small else 11)
     started = time.time()
 
     if not args.reuse:
@@ -1046,11 +1080,13 @@ def main():
             gen.helpdesk_teams()
             gen.customers(max(100, n_users))
             cr.commit()
+            settle(args.db)
             log(f"set-up generated in {time.time() - t0:.1f}s")
             for size in sizes:
                 t0 = time.time()
                 gen.tickets(size)
                 cr.commit()
+                settle(args.db)
                 generation = results.setdefault("generation_s", {})
                 generation[size] = round(time.time() - t0, 1)
                 results["points"].append(
@@ -1065,6 +1101,7 @@ def main():
             # What autovacuum does in time: the visibility map lets the
             # counts that need no heap column read the indexes alone.
             psql(args.db, "VACUUM ANALYZE support_ticket, helpdesk_ticket")
+            settle(args.db)
             log("vacuumed")
             results["points"].append(
                 run_point(
@@ -1073,11 +1110,13 @@ def main():
             )
             gen.cut_groups(n_groups_cut)
             cr.commit()
+            settle(args.db)
             results["points"].append(
                 run_point(env, gen, f"groups {n_groups_cut}", runs)
             )
             gen.flatten_roles()
             cr.commit()
+            settle(args.db)
             results["points"].append(
                 run_point(env, gen, "depth 2", runs, with_explain=True)
             )
