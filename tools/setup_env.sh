@@ -103,6 +103,22 @@ case "$(odoo_location)" in
         ;;
 esac
 
+# --- 4b. The benchmark's point of comparison ------------------------------
+# OCA helpdesk_mgmt (requirements/bench.txt), for bench/queue_page.py and
+# its test. After Odoo: the wheel installs under site-packages/odoo/addons,
+# which Odoo's compat editable install extends odoo.addons with. Never a
+# dependency of the addon.
+BENCH_STAMP="$VENV/.stq-bench.sha256"
+bench_hash="$(sha256sum requirements/bench.txt | cut -d' ' -f1)"
+step "Benchmark dependency (requirements/bench.txt)"
+if [ -f "$BENCH_STAMP" ] && [ "$(cat "$BENCH_STAMP")" = "$bench_hash" ]; then
+    info "up to date (stamp $BENCH_STAMP)"
+else
+    "$PY" -m pip install --no-deps -r requirements/bench.txt >&2 ||
+        die 2 "pip install of requirements/bench.txt failed (see pip output above)."
+    echo "$bench_hash" >"$BENCH_STAMP"
+fi
+
 # --- 5. PostgreSQL ---------------------------------------------------------
 step "PostgreSQL"
 PG_HOWTO=(

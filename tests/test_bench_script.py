@@ -1,0 +1,97 @@
+"""bench/queue_page.py still runs, end to end, against the addon as it is:
+it writes the tables with bulk SQL, so a new required or stored column would
+break it unnoticed. One round of ``--small`` (about 45 s: its own database,
+the install of the addon and helpdesk_mgmt, 10k tickets). Timings are the
+benchmark's business, never asserted here; what is deterministic is: the
+output, every archetype measured at every point, and a query count that
+does not grow with the depth of the role tree or the number of groups.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import odoo
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
+SUMMARY = re.compile(
+    r"^queue_page ratio_vs_superuser=\d+\.\d\d ratio_vs_helpdesk_mgmt=\d+\.\d\d "
+    r"queries_depth2=(\d+) queries_depth8=(\d+)$"
+)
+ARCHETYPES = {
+    "technician",
+    "call_center",
+    "group_manager",
+    "mid_manager",
+    "supervisor",
+    "team_admin",
+}
+
+
+def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
+    database = f"stq_bench_test_{uuid.uuid4().hex[:8]}"
+    out = tmp_path / "results.json"
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(REPO_ROOT / "bench" / "queue_page.py"),
+                "--small",
+                "--runs=1",
+                f"--db={database}",
+                f"--out={out}",
+            ],
+            env=dict(os.environ, ODOO_SRC=str(ODOO_SRC)),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+    finally:
+        subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    summary = SUMMARY.match(last)
+    assert summary, last
+    results = json.loads(out.read_text())
+    points = results["points"]
+    assert [p["label"] for p in points] == [
+        "tickets 2000",
+        "tickets 5000",
+        "tickets 10000",
+        "tickets 10000, vacuumed",
+        "groups 5",
+        "depth 2",
+    ]
+    for point in points:
+        assert set(point["archetypes"]) == ARCHETYPES, point["label"]
+        for name, page in point["archetypes"].items():
+            # every archetype reaches tickets and helpdesk_mgmt's user too
+            assert page["length"] > 0, (point["label"], name)
+            assert page["helpdesk_mgmt"]["length"] > 0, (point["label"], name)
+    queries = {
+        (point["label"], name): page["queries"]
+        for point in points
+        for name, page in point["archetypes"].items()
+    }
+    # The same count at every size, group count and depth, for every user
+    # whose page is full (a shorter page needs no count query) but the
+    # supervisor, whose rules have nothing to resolve (one query fewer).
+    full_pages = {
+        page["queries"]
+        for point in points
+        for name, page in point["archetypes"].items()
+        if page["length"] >= 80 and name != "supervisor"
+    }
+    assert len(full_pages) == 1, queries
+    supervisor = {point["archetypes"]["supervisor"]["queries"] for point in points}
+    assert supervisor == {min(full_pages) - 1}, queries
+    assert max(queries.values()) <= 12, queries
+    depth2, depth8 = map(int, summary.groups())
+    assert depth2 == depth8 == max(queries.values())
+    assert "support_ticket" in points[-1]["explain"]["technician"]["sql"]
