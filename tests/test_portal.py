@@ -431,37 +431,43 @@ class TestPortalAccessRights(PortalCase):
         # nor its tickets, nor whom a ticket is shared with
         group = self.group_a.with_user(self.portal_user)
         self.assertEqual(group.read(["name"])[0]["name"], self.group_a.name)
-        for field in (
-            "user_ids",
-            "role_ids",
-            "role_subtree_ids",
-            "member_group_ids",
-            "parent_group_ids",
-            "effective_user_ids",
-            "notify_user_ids",
-            "ticket_ids",
-        ):
-            with (
-                self.subTest(field=field),
-                self.assertRaises(AccessError),
-                mute_logger("odoo.models"),
-            ):
-                group.read([field])
         ticket = self.own_ticket.with_user(self.portal_user)
-        for field in (
-            "support_shared_with_user_ids",
-            "support_shared_for_write_user_ids",
-        ):
+        hidden = [
+            (group, "user_ids"),
+            (group, "role_ids"),
+            (group, "role_subtree_ids"),
+            (group, "member_group_ids"),
+            (group, "parent_group_ids"),
+            (group, "effective_user_ids"),
+            (group, "notify_user_ids"),
+            (group, "ticket_ids"),
+            (ticket, "support_shared_with_user_ids"),
+            (ticket, "support_shared_for_write_user_ids"),
+        ]
+        for record, field in hidden:
             with (
                 self.subTest(field=field),
                 self.assertRaises(AccessError),
                 mute_logger("odoo.models"),
             ):
-                ticket.read([field])
-        # over RPC too: the fields are not even offered
-        fields = self.group_a.with_user(self.portal_user).fields_get()
-        self.assertNotIn("effective_user_ids", fields)
-        self.assertIn("name", fields)
+                record.read([field])
+        # over XML-RPC, as a program logged in as the customer would ask:
+        # the name is answered, the members refused
+        login = self.portal_user.login
+
+        def rpc_read(fields):
+            return self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                self.portal_user.id,
+                login + "x" * (8 - len(login)),
+                "support.group",
+                "read",
+                [self.group_a.ids, fields],
+            )
+
+        self.assertEqual(rpc_read(["name"])[0]["name"], self.group_a.name)
+        with self.assertRpcRefused():
+            rpc_read(["effective_user_ids"])
 
     def test_portal_user_may_post_on_a_ticket_they_read(self):
         self.own_ticket.with_user(self.portal_user).message_post(
