@@ -242,12 +242,6 @@ class SupportSharingRule(models.Model):
         self.env["support.sharing.rule"].flush_model()
         users = self.env["res.users"].sudo().browse(user_ids)
         roles = users.support_role_id
-        ancestor_ids = {
-            int(role_id)
-            for role in roles
-            for role_id in (role.parent_path or "").split("/")
-            if role_id
-        }
         groups = (
             self.env["support.group"]
             .sudo()
@@ -264,7 +258,8 @@ class SupportSharingRule(models.Model):
                     "|",
                     ("target_user_id", "in", users.ids),
                     ("target_role_id", "in", roles.ids),
-                    ("target_role_subtree_id", "in", list(ancestor_ids)),
+                    # a subtree rule of the role itself or of any above it
+                    ("target_role_subtree_id", "parent_of", roles.ids),
                     ("target_group_id", "in", groups.ids),
                 ]
             )
