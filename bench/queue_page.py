@@ -271,34 +271,10 @@ class Generator:
                 self.callcenter_role if rnd.random() < 0.05 else rnd.choice(self.leaves)
             )
         holders = holders[:n_users]
-        partner_rows = [
-            (
-                f"Bench User {i}",
-                f"Bench User {i}",
-                f"bench.user{i}@example.com",
-                True,
-                False,
-                "contact",
-                "en_US",
-                self.company_id,
-            )
-            for i in range(n_users)
-        ]
-        cols = [
-            "name",
-            "complete_name",
-            "email",
-            "active",
-            "is_company",
-            "type",
-            "lang",
-            "company_id",
-        ]
-        partner_ids = self.insert("res_partner", cols, partner_rows, returning=True)
-        self.cr.execute(
-            "UPDATE res_partner SET commercial_partner_id = id, partner_share = false "
-            "WHERE id = ANY(%s)",
-            [partner_ids],
+        partner_ids = self.partners(
+            [(f"Bench User {i}", f"bench.user{i}@example.com") for i in range(n_users)],
+            share=False,
+            company_id=self.company_id,
         )
         user_rows = [
             (
@@ -612,19 +588,11 @@ class Generator:
 
     # --- tickets ---
 
-    def customers(self, n):
+    def partners(self, names_emails, share, company_id=None):
+        """Contacts (their own commercial partner), in bulk; their ids."""
         rows = [
-            (
-                f"Customer {i}",
-                f"Customer {i}",
-                f"customer{i}@example.net",
-                True,
-                False,
-                "contact",
-                "en_US",
-                True,
-            )
-            for i in range(n)
+            (name, name, email, True, False, "contact", "en_US", share, company_id)
+            for name, email in names_emails
         ]
         cols = [
             "name",
@@ -635,17 +603,21 @@ class Generator:
             "type",
             "lang",
             "partner_share",
+            "company_id",
         ]
-        self.customer_ids = self.insert("res_partner", cols, rows, returning=True)
-        self.customer_email = {
-            pid: row[2] for pid, row in zip(self.customer_ids, rows, strict=True)
-        }
-        self.customer_name = {
-            pid: row[0] for pid, row in zip(self.customer_ids, rows, strict=True)
-        }
+        ids = self.insert("res_partner", cols, rows, returning=True)
         self.cr.execute(
             "UPDATE res_partner SET commercial_partner_id = id WHERE id = ANY(%s)",
-            [self.customer_ids],
+            [ids],
+        )
+        return ids
+
+    def customers(self, n):
+        names_emails = [(f"Customer {i}", f"customer{i}@example.net") for i in range(n)]
+        self.customer_ids = self.partners(names_emails, share=True)
+        self.customer_name, self.customer_email = (
+            dict(zip(self.customer_ids, column, strict=True))
+            for column in zip(*names_emails, strict=True)
         )
 
     def tickets(self, upto):
