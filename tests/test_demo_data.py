@@ -1,8 +1,11 @@
 """The demo database shows the seed scenario to whoever logs in as each user.
 
 These tests run on the test database, which the test command installs with
-demo data; they are skipped on a database without it.
+demo data; they are skipped on another database without it, and fail
+there (STQ_TEST_DB) if it is missing.
 """
+
+import os
 
 from odoo import fields
 from odoo.tests import loaded_demo_data
@@ -21,6 +24,9 @@ class TestDemoScenario(SupportCase):
     def setUp(self):
         super().setUp()
         if not self.demo:
+            # tools/test.sh always installs the demo: there, never a skip
+            if os.environ.get("STQ_TEST_DB") == self.env.cr.dbname:
+                self.fail(f"no demo data in {self.env.cr.dbname}")
             self.skipTest("demo data not installed")
 
     def demo_user(self, login):

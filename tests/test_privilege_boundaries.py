@@ -125,7 +125,8 @@ class TestPrivilegeBoundaries(SupportCase):
         )
         self.assertNotEqual(ticket.number, "X-1")
         self.assertTrue(ticket.number.startswith("TCK-"))
-        with self.assertRaises(UserError):
+        # UserError, not an access refusal (AccessError is a UserError too)
+        with self.assertRaisesRegex(UserError, "given once, by its sequence"):
             ticket.with_user(self.callcenter).write({"number": "X-2"})
         self.assertTrue(ticket.number.startswith("TCK-"))
 
