@@ -236,19 +236,18 @@ class TestTakeConcurrencyCommitted(_OdooTestAttributes, BaseCase):
         for first, second, held in cases:
             with self.subTest(first=first, second=second, held=held):
                 held_by = self.uno if held else None
+                # uno does the first operation, due the second, in every run
+                users = {first: self.uno, second: self.due}
                 serial = set()
                 for order in ((first, second), (second, first)):
                     ticket_id = self.held_committed_ticket(held_by)
-                    users = dict(zip(order, (self.uno, self.due), strict=True))
-                    if order[0] == second:
-                        users = {first: self.uno, second: self.due}
                     for name in order:
                         with mute_logger("odoo.service.model"):
                             self.run_operation(name, users[name], ticket_id)
                     serial.add(self.outcome(ticket_id))
 
                 alone = {}
-                for name, user_id in ((first, self.uno), (second, self.due)):
+                for name, user_id in users.items():
                     ticket_id = self.held_committed_ticket(held_by)
                     self.run_operation(name, user_id, ticket_id)
                     alone[name] = self.outcome(ticket_id)
@@ -263,7 +262,7 @@ class TestTakeConcurrencyCommitted(_OdooTestAttributes, BaseCase):
                         executor.submit(
                             self.run_operation, name, user_id, ticket_id, barrier
                         )
-                        for name, user_id in ((first, self.uno), (second, self.due))
+                        for name, user_id in users.items()
                     ]
                     errors = dict(
                         zip((first, second), (f.result() for f in futures), strict=True)
