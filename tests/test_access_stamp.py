@@ -151,6 +151,29 @@ class TestAccessStamp(SupportCase):
         self.assertNotIn(self.group_b.id, groups_reached(first))
         self.assertIn(self.group_b.id, groups_reached(after))
 
+    def test_a_membership_given_in_the_transaction_counts_for_checks(self):
+        # has_access resolves the rules without a search of its own first:
+        # the memberships still to be recomputed must count, and must not
+        # be cached stale under the new stamp
+        ticket = self.new_ticket("Al Gruppo B", group=self.group_b)
+        as_tech_a = ticket.with_user(self.tech_a)
+        self.assertFalse(as_tech_a.has_access("read"))
+        # through the call center's group, nested in Gruppo B
+        self.group_cc.user_ids = [Command.link(self.tech_a.id)]
+        self.assertTrue(as_tech_a.has_access("read"))
+        self.assertIn(ticket, as_tech_a.search([]))
+        self.group_cc.user_ids = [Command.unlink(self.tech_a.id)]
+        self.assertFalse(as_tech_a.has_access("read"))
+        # through the hierarchy: Tecnico B's role moved under Responsabile A
+        owned = self.new_ticket("Di Tecnico B", user=self.tech_b)
+        as_resp_a = owned.with_user(self.resp_a)
+        self.assertFalse(as_resp_a.has_access("read"))
+        self.role_tech_b.parent_id = self.role_resp_a
+        self.assertTrue(as_resp_a.has_access("read"))
+        # through a role's holders: Tecnico A takes Tecnico B's role
+        self.tech_a.support_role_id = self.role_tech_b
+        self.assertTrue(ticket.with_user(self.tech_a).has_access("read"))
+
     def test_rules_with_nothing_to_resolve_skip_the_stamp(self):
         # a supervisor's rules come down to the company rule: no path, no
         # computed field, nothing cached, so not even the stamp is read

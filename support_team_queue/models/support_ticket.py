@@ -406,7 +406,12 @@ class SupportTicket(models.Model):
         # (support.access.stamp.mixin): any change the resolution depends on
         # replaces the stamp in its own transaction, so an entry is only
         # ever found by requests that see the same memberships. Callers
-        # never modify the domain they get.
+        # never modify the domain they get. The resolution reads memberships
+        # in SQL, and Odoo flushes no many2many before a query: what this
+        # transaction changed (memberships still to be recomputed) must be
+        # written first, or a stale answer would be cached under the new
+        # stamp. Only on a cache miss.
+        self.env.flush_all()
         return self.sudo()._support_resolve_rule_domain(domain)
 
     @api.model
