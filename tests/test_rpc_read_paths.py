@@ -574,6 +574,39 @@ class TestAccessErrorNamesNoTicket(SupportHttpCase):
         self.assertNotIn("Segreto", message)
         self.assertNotIn(ticket.number, message)
 
+    def test_a_refused_tickets_followers_are_not_named_either(self):
+        requester = self.env["res.partner"].create({"name": "Cliente Riservato"})
+        ticket = self.new_ticket("Segreto di Gruppo A", group=self.group_a)
+        ticket.message_subscribe(requester.ids)
+        follower = ticket.message_follower_ids.filtered(
+            lambda f: f.partner_id == requester
+        )
+        self.resp_b.groups_id = [Command.link(self.env.ref("base.group_no_one").id)]
+        self.authenticate(self.resp_b.login, self.resp_b.login)
+        self.session.debug = "1"
+        odoo.http.root.session_store.save(self.session)
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "mail.followers",
+                "method": "read",
+                "args": [follower.ids, ["res_id"]],
+                "kwargs": {},
+            },
+        }
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                "/web/dataset/call_kw/mail.followers/read",
+                data=json.dumps(payload),
+                headers={"Content-Type": "application/json"},
+            )
+        message = response.json()["error"]["data"]["message"]
+        self.assertIn(f"Follower #{follower.id}", message)
+        self.assertNotIn("Riservato", message)
+        # elsewhere a follower is still named by its partner
+        self.assertEqual(follower.display_name, "Cliente Riservato")
+
     def test_ticket_names_are_unchanged_elsewhere(self):
         ticket = self.new_ticket("Nome visibile", group=self.group_a)
         self.assertEqual(

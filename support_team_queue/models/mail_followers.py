@@ -15,6 +15,15 @@ class MailFollowers(models.Model):
 
     _inherit = "mail.followers"
 
+    @api.depends("partner_id")
+    @api.depends_context("support_refused")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        if self.env.context.get("support_refused"):
+            # named in an access error (models/ir_rule.py): not the partner
+            for follower in self:
+                follower.display_name = self.env._("Follower #%s", follower.id)
+
     @api.model
     def _search(self, domain, *args, **kwargs):
         if not self.env.su:
