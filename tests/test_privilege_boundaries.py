@@ -77,11 +77,23 @@ class TestPrivilegeBoundaries(SupportCase):
         customer = new_test_user(
             self.env, login="t_customer", groups="base.group_portal"
         )
-        with self.assertRaises(ValidationError):
+        # Odoo's assertRaises rolls the refused change back (a savepoint)
+        with self.assertRaises(ValidationError) as refused:
             self.role_tech_a.with_user(self.support_admin).write(
                 {"user_ids": [Command.link(customer.id)]}
             )
+        self.assertIn("Only internal users", str(refused.exception))
         self.assertFalse(customer.support_role_id)
+        # nor by the user's own field, as an Access Rights manager could
+        with self.assertRaises(ValidationError) as refused:
+            customer.support_role_id = self.role_tech_a
+        self.assertIn("Only internal users", str(refused.exception))
+        self.assertFalse(customer.support_role_id)
+        # nor does a holder keep the role when made a portal user
+        with self.assertRaises(ValidationError) as refused:
+            self.tech_a.groups_id = [Command.set(self.env.ref("base.group_portal").ids)]
+        self.assertIn("Only internal users", str(refused.exception))
+        self.assertEqual(self.tech_a.support_role_id, self.role_tech_a)
 
     # -- chatters of users outside Support -------------------------------------
 
@@ -126,8 +138,9 @@ class TestPrivilegeBoundaries(SupportCase):
         self.assertNotEqual(ticket.number, "X-1")
         self.assertTrue(ticket.number.startswith("TCK-"))
         # UserError, not an access refusal (AccessError is a UserError too)
-        with self.assertRaisesRegex(UserError, "given once, by its sequence"):
+        with self.assertRaises(UserError) as refused:
             ticket.with_user(self.callcenter).write({"number": "X-2"})
+        self.assertIn("given once, by its sequence", str(refused.exception))
         self.assertTrue(ticket.number.startswith("TCK-"))
 
     # -- organization domains are a support administrator's call -------------------

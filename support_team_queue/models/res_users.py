@@ -81,6 +81,20 @@ class ResUsers(models.Model):
     def _search_support_team_id(self, operator, value):
         return [("support_team_ids", operator, value)]
 
+    @api.constrains("support_role_id", "groups_id")
+    def _check_role_holder_is_internal(self):
+        # a role is a place in the support organisation: never a customer's,
+        # however it is given (the role's holders, the user form, RPC) or
+        # whenever its holder becomes a portal user
+        holders = self.filtered(lambda user: user.share and user.support_role_id)
+        if holders:
+            raise ValidationError(
+                self.env._(
+                    "Only internal users can hold a role: %s.",
+                    ", ".join(holders.mapped("name")),
+                )
+            )
+
     @api.constrains("support_team_ids")
     def _check_one_support_team(self):
         for user in self:

@@ -159,12 +159,5 @@ class SupportRole(models.Model):
                             "A role's holders are existing users: add or remove them."
                         )
                     )
-            if new_holders.filtered("share"):
-                raise ValidationError(
-                    self.env._(
-                        "Only internal users can hold a role: %s.",
-                        ", ".join(new_holders.filtered("share").mapped("name")),
-                    )
-                )
             (holders - new_holders).write({"support_role_id": False})
             (new_holders - holders).write({"support_role_id": role.id})
