@@ -84,8 +84,22 @@ class TestAccessStamp(SupportCase):
             self.group_cc.unlink()
 
         def new_user():
-            """a user created"""
-            new_test_user(self.env, login="t_newcomer", groups="base.group_user")
+            """a user created with a role"""
+            new_test_user(
+                self.env,
+                login="t_newcomer",
+                groups="base.group_user",
+                support_role_id=self.role_tech_a.id,
+            )
+
+        def new_operator():
+            """a user created in a team"""
+            new_test_user(
+                self.env,
+                login="t_new_operator",
+                groups="base.group_user",
+                support_team_id=self.team.id,
+            )
 
         for change in (
             add_group_member,
@@ -100,6 +114,7 @@ class TestAccessStamp(SupportCase):
             new_role,
             delete_group,
             new_user,
+            new_operator,
         ):
             with self.subTest(change=change.__doc__):
                 self.assertStampChanges(change)
@@ -119,7 +134,11 @@ class TestAccessStamp(SupportCase):
             """the team's expiry delay"""
             self.team.expire_hours = 48
 
-        for change in (write_ticket, user_preferences, team_expiry):
+        def new_user():
+            """a user created with no role and no team"""
+            new_test_user(self.env, login="t_customer_like", groups="base.group_user")
+
+        for change in (write_ticket, user_preferences, team_expiry, new_user):
             with self.subTest(change=change.__doc__):
                 self.assertStampKept(change)
 

@@ -65,7 +65,14 @@ class SupportAccessStampMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        self._support_touch_access_stamp()
+        # Read on the records, defaults included. A user created with no
+        # role and no team changes no resolution: sign-ups need not all
+        # write the stamp's one row.
+        stamped = self._support_stamped_fields
+        if stamped is None or any(
+            record[name] for record in records for name in stamped - {"active"}
+        ):
+            self._support_touch_access_stamp()
         return records
 
     def write(self, vals):
