@@ -136,10 +136,10 @@ class ResUsers(models.Model):
     def _search_support_superior_user_ids(self, operator, value):
         """Users whose role lies strictly below the role of the users given.
 
-        Computed when the query is built, never cached in a rule's domain
-        (the resolved rules are, under the access stamp that every change of
-        role replaces): the record rule using it follows every change of
-        role or hierarchy on the very next request.
+        Computed when the rules are resolved, never kept in a rule's domain
+        (the resolved rules are cached, under the access stamp that every
+        change of role replaces): the record rule using it follows every
+        change of role or hierarchy on the very next request.
         """
         if operator not in ("in", "="):
             raise UserError(self.env._("Unsupported search on support superiors."))

@@ -18,9 +18,10 @@ class SupportSharingRule(models.Model):
     effective members) are shared with the target (holders of a role, of a
     role and below, the effective members of a group, or one user), read
     only or read-write. Rule 7 of the record rules
-    (``security/support_rules.xml``) reads the active rules when each query
-    is built, so creating, editing, archiving or deleting a rule applies on
-    the next request: there is nothing to recalculate.
+    (``security/support_rules.xml``) reads the active rules when the rules
+    are resolved; creating, editing, archiving or deleting a rule replaces
+    the access stamp (``support.access.stamp.mixin``), so it applies on the
+    next request: there is nothing to recalculate.
     """
 
     _name = "support.sharing.rule"
@@ -233,7 +234,7 @@ class SupportSharingRule(models.Model):
     def _support_rules_targeting(self, user_ids):
         """The active sharing rules whose target includes one of the users.
 
-        Read when the query is built, as superuser (this is the record-rule
+        Read when the rules are resolved, as superuser (this is the record-rule
         machinery, not the caller browsing rules).
         """
         # many2many tables are not flushed before a query (see

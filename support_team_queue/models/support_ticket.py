@@ -356,9 +356,10 @@ class SupportTicket(models.Model):
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
     ):
-        # A page load (search, count, read of the rows) changes nothing, so
-        # it resolves each rule domain once instead of three times; the memo
-        # lives for this call only.
+        # A page load (search, count, read of the rows) changes nothing: it
+        # reads the access stamp once, not for each of them, and spares its
+        # own rows a second rule check (search_fetch); the memo lives for
+        # this call only.
         args = (domain, specification, offset, limit, order, count_limit)
         memo = self.env.cr.cache
         if self._SUPPORT_PAGE_MEMO in memo:
@@ -528,9 +529,10 @@ class SupportTicket(models.Model):
     # --- Sharing rules ---
     # Rule 7 (security/support_rules.xml): the record rules search these two
     # fields with the user's id; their search methods read the active
-    # sharing rules targeting that user when the query is built and return
-    # the tickets their sources own, so any change of a rule, a role or a
-    # membership applies on the next request, with nothing to recalculate.
+    # sharing rules targeting that user when the rules are resolved and
+    # return the tickets their sources own; any change of a rule, a role or
+    # a membership replaces the access stamp, so it applies on the next
+    # request, with nothing to recalculate.
 
     support_shared_with_user_ids = fields.Many2many(
         "res.users",
