@@ -177,17 +177,8 @@ class SupportCustomerPortal(CustomerPortal):
         # address of another company's domain must not file the request
         # among that company's tickets (seen by its portal users).
         account = request.env.user.partner_id
-        organization = (
-            request.env["support.ticket"]
-            .sudo()
-            .new(
-                {
-                    "partner_id": account.id,
-                    "partner_email": account.email,
-                    "team_id": group.team_id.id,
-                }
-            )
-            .organization_id
+        organization = account._support_organization(
+            account.email, company=group.company_id
         )
         return {
             "organization_id": organization.id,

@@ -156,6 +156,15 @@ class ResPartner(models.Model):
                     )
 
     @api.model
+    def _support_organization(self, email, company=None):
+        """Supremo's organization of a requester (``self``, a contact or
+        nothing) writing from ``email``: their company, else the company
+        that registered the domain of the address."""
+        commercial = self.commercial_partner_id
+        if commercial.is_company:
+            return commercial
+        return self._support_find_organization(email, company=company)
+
     def _support_find_organization(self, email, company=None):
         """The company that registered the domain of ``email`` (or of a
         parent domain: mail.rossi.com belongs to rossi.com); most specific

@@ -246,17 +246,10 @@ class SupportTicket(models.Model):
 
     @api.depends("partner_id.commercial_partner_id", "partner_email")
     def _compute_organization_id(self):
-        # Supremo's organizations: the requester's company, else the company
-        # that registered the requester's e-mail domain.
-        Partner = self.env["res.partner"]
         for ticket in self:
-            commercial = ticket.partner_id.commercial_partner_id
-            if commercial.is_company:
-                ticket.organization_id = commercial
-            else:
-                ticket.organization_id = Partner._support_find_organization(
-                    ticket.partner_email, company=ticket.company_id
-                )
+            ticket.organization_id = ticket.partner_id._support_organization(
+                ticket.partner_email, company=ticket.company_id
+            )
 
     @api.depends("organization_id.name", "partner_id.name", "partner_email")
     def _compute_requester_display(self):
