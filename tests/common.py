@@ -4,6 +4,7 @@ The tests live outside ``odoo.addons.*``, where Odoo's test metaclass does
 not tag them; the base classes below supply what it would have.
 """
 
+import contextlib
 from contextlib import contextmanager
 
 from odoo import Command
@@ -211,14 +212,24 @@ class SeedScenarioMixin:
         self.assertEqual(ticket.priority, before)
 
     def assertCanDelete(self, user, ticket):
-        # checked without deleting, so one fixture serves several assertions
+        # really deleted, then rolled back: one fixture serves several
+        # assertions
         self.assertTrue(self.can(user, ticket, "unlink"))
+        with contextlib.suppress(_RolledBack), self.env.cr.savepoint():
+            ticket.with_user(user).unlink()
+            self.assertFalse(ticket.exists())
+            raise _RolledBack
+        self.assertTrue(ticket.exists())
 
     def assertCannotDelete(self, user, ticket):
         self.assertFalse(self.can(user, ticket, "unlink"))
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             ticket.with_user(user).unlink()
         self.assertTrue(ticket.exists())
+
+
+class _RolledBack(Exception):
+    """Undoes a savepoint on purpose."""
 
 
 class SupportCase(_OdooTestAttributes, SeedScenarioMixin, TransactionCase):
