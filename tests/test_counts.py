@@ -108,6 +108,7 @@ class TestCounts(SupportCase):
                 )
         self.assertEqual(company.with_user(self.supervisor).support_ticket_count, 5)
         self.assertEqual(person.with_user(self.supervisor).support_ticket_count, 4)
+        self.assertEqual(address.with_user(self.supervisor).support_ticket_count, 2)
 
     def test_partner_smart_button_counts_only_readable_tickets(self):
         customer = self.env["res.partner"].create({"name": "Rossi Impianti"})
