@@ -17,7 +17,7 @@ class MailFollowers(models.Model):
 
     @api.depends("partner_id")
     @api.depends_context("support_refused")
-    def _compute_display_name(self):
+    def _compute_display_name(self):  # pylint: disable=missing-return
         super()._compute_display_name()
         if self.env.context.get("support_refused"):
             # named in an access error (models/ir_rule.py): not the partner
