@@ -469,6 +469,58 @@ class TestPortalAccessRights(PortalCase):
         with self.assertRpcRefused():
             rpc_read(["effective_user_ids"])
 
+    def test_portal_user_cannot_search_by_who_is_in_a_group(self):
+        # a search by the members would tell what reading them refuses:
+        # "which groups is this user in?"
+        member = self.tech_a
+        self.assertIn(member, self.group_a.effective_user_ids)
+        groups = self.env["support.group"].with_user(self.portal_user)
+        tickets = self.env["support.ticket"].with_user(self.portal_user)
+        probes = [
+            (groups, [("effective_user_ids", "in", member.ids)]),
+            (groups, [("user_ids.login", "=", member.login)]),
+            (groups, ["|", ("name", "=", "x"), ("member_group_ids", "!=", False)]),
+            (groups, [("ticket_ids", "any", [("id", "!=", 0)])]),
+            (tickets, [("support_shared_with_user_ids", "in", member.ids)]),
+            (tickets, [("group_id", "any", [("user_ids", "in", member.ids)])]),
+            (tickets, [("group_id.role_ids", "!=", False)]),
+        ]
+        for model, domain in probes:
+            with (
+                self.subTest(domain=domain),
+                self.assertRaises(AccessError),
+                mute_logger("odoo.models"),
+            ):
+                model.search(domain)
+        # what the customer may read, they may search by
+        self.assertIn(self.group_a, groups.search([("name", "=", self.group_a.name)]))
+        self.assertIn(
+            self.own_ticket, tickets.search([("group_id.name", "=", self.group_a.name)])
+        )
+        # over XML-RPC, as a program logged in as the customer would ask
+        login = self.portal_user.login
+
+        def rpc_count(domain):
+            return self.xmlrpc_object.execute_kw(
+                self.env.cr.dbname,
+                self.portal_user.id,
+                login + "x" * (8 - len(login)),
+                "support.group",
+                "search_count",
+                [domain],
+            )
+
+        self.assertEqual(rpc_count([("id", "=", self.group_a.id)]), 1)
+        with self.assertRpcRefused():
+            rpc_count([("effective_user_ids", "in", member.ids)])
+        # a support user still finds the groups of a colleague
+        self.assertIn(
+            self.group_a,
+            self.env["support.group"]
+            .with_user(self.resp_a)
+            .search([("effective_user_ids", "in", member.ids)]),
+        )
+
     def test_portal_user_may_post_on_a_ticket_they_read(self):
         self.own_ticket.with_user(self.portal_user).message_post(
             body="Aggiornamento",

@@ -17,7 +17,11 @@ class SupportGroup(models.Model):
 
     _name = "support.group"
     _description = "Support Group"
-    _inherit = ["support.queue.figures.mixin", "support.access.stamp.mixin"]
+    _inherit = [
+        "support.queue.figures.mixin",
+        "support.access.stamp.mixin",
+        "support.search.access.mixin",
+    ]
     _support_ticket_field = "group_id"
     _order = "sequence, name"
 

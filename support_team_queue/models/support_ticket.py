@@ -41,7 +41,12 @@ class SupportTicket(models.Model):
 
     _name = "support.ticket"
     _description = "Support Ticket"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "support.search.access.mixin",
+    ]
     _order = "priority desc, create_date desc, id desc"
     _rec_names_search = ["number", "name", "partner_email"]
     _primary_email = "partner_email"

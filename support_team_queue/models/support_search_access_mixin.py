@@ -1,0 +1,42 @@
+from odoo import api, models
+
+
+class SupportSearchAccessMixin(models.AbstractModel):
+    """Refuses a search on a field the user may not read.
+
+    Odoo 18 checks a field's ``groups`` when it is read, written or sorted
+    on, but not when a search domain names it (its ``_flush_search``, which
+    did, is no longer called): a customer could then learn who is in a
+    group by searching the groups with ``effective_user_ids`` in a user.
+    The check walks each condition's path, so ``user_ids.login`` is refused
+    as ``user_ids`` is, and the sub-domains of ``any``."""
+
+    _name = "support.search.access.mixin"
+    _description = "Support: no search on fields the user may not read"
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if not self.env.su:
+            self._support_check_domain_access(domain)
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
+    def _support_check_domain_access(self, domain):
+        for leaf in domain or ():
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3:
+                continue  # '&', '|', '!'
+            path, operator, value = leaf
+            if not isinstance(path, str):
+                continue  # Odoo refuses it with its own message
+            model = self
+            for name in path.split("."):
+                field = model._fields.get(name)
+                if field is None:
+                    break  # Odoo refuses it with its own message
+                model.check_field_access_rights("read", [name])
+                if not field.relational:
+                    break
+                model = self.env[field.comodel_name]
+            else:
+                if operator in ("any", "not any") and isinstance(value, list | tuple):
+                    SupportSearchAccessMixin._support_check_domain_access(model, value)
