@@ -877,15 +877,25 @@ def _measure_rounds(env, targets, runs):
 
 
 def explain(env, uid, model, domain):
-    """EXPLAIN ANALYZE of the queue page's search query as the user."""
+    """EXPLAIN ANALYZE of the queue page's two ticket queries as the user:
+    the search of the 80 rows, and the count as ``search_count(domain,
+    limit=10001)`` writes it (``web_search_read`` runs it when a page is
+    full)."""
+    from odoo.tools import SQL
+
     records = env[model].with_user(uid)
     env.invalidate_all()
-    query = records._search(domain, limit=80, order=records._order)
-    sql = query.select()
-    code = env.cr.mogrify(sql.code, sql.params).decode()
-    env.cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + code)
-    plan = [row[0] for row in env.cr.fetchall()]
-    return {"sql": code, "plan": plan}
+    search = records._search(domain, limit=80, order=records._order).select()
+    count = SQL(
+        "SELECT COUNT(*) FROM (%s) t",
+        records._search(domain, limit=10001).select(""),
+    )
+    result = {}
+    for name, sql in (("search", search), ("count", count)):
+        code = env.cr.mogrify(sql.code, sql.params).decode()
+        env.cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + code)
+        result[name] = {"sql": code, "plan": [row[0] for row in env.cr.fetchall()]}
+    return result
 
 
 def run_point(env, gen, label, runs, with_explain=False):
@@ -1004,7 +1014,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="stq_bench")
     parser.add_argument("--small", action="store_true")
-    parser.add_argument("--out", default=os.path.join(HERE, "results.json"))
+    parser.add_argument(
+        "--out", help="default bench/results.json, with --small results_small.json"
+    )
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     parser.add_argument(
@@ -1014,6 +1026,8 @@ def main():
     )
     args = parser.parse_args()
     small = args.small
+    if not args.out:
+        args.out = os.path.join(HERE, "results_small.json" if small else "results.json")
     sizes = [2000, 5000, 10000] if small else [10000, 50000, 200000]
     n_users = 200 if small else 2000
     n_groups, n_groups_cut = (20, 5) if small else (200, 20)

@@ -97,4 +97,11 @@ def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
     assert max(queries.values()) <= 12, queries
     depth2, depth8 = map(int, summary.groups())
     assert depth2 == depth8 == max(queries.values())
-    assert "support_ticket" in points[-1]["explain"]["technician"]["sql"]
+    # the plans of the technician's search and count, as PostgreSQL ran them
+    plans = points[-1]["explain"]["technician"]
+    assert "LIMIT 80" in plans["search"]["sql"], plans
+    assert plans["count"]["sql"].startswith("SELECT COUNT(*) FROM (SELECT  FROM"), plans
+    assert "LIMIT 10001" in plans["count"]["sql"], plans
+    for name in ("search", "count"):
+        assert '"support_ticket"."group_id"' in plans[name]["sql"], plans
+        assert any("actual time" in line for line in plans[name]["plan"]), plans
