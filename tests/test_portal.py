@@ -426,6 +426,18 @@ class TestPortalAccessRights(PortalCase):
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             self.group_b.with_user(self.portal_user).read(["name"])
 
+    def _portal_rpc(self, method, *args):
+        """``support.group``'s ``method`` over XML-RPC as the portal user."""
+        login = self.portal_user.login
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            self.portal_user.id,
+            login + "x" * (8 - len(login)),  # new_test_user's password
+            "support.group",
+            method,
+            list(args),
+        )
+
     def test_portal_user_never_reads_who_is_in_a_group(self):
         # a group offered on the portal shows its name, never its members
         # nor its tickets, nor whom a ticket is shared with
@@ -453,21 +465,10 @@ class TestPortalAccessRights(PortalCase):
                 record.read([field])
         # over XML-RPC, as a program logged in as the customer would ask:
         # the name is answered, the members refused
-        login = self.portal_user.login
-
-        def rpc_read(fields):
-            return self.xmlrpc_object.execute_kw(
-                self.env.cr.dbname,
-                self.portal_user.id,
-                login + "x" * (8 - len(login)),
-                "support.group",
-                "read",
-                [self.group_a.ids, fields],
-            )
-
-        self.assertEqual(rpc_read(["name"])[0]["name"], self.group_a.name)
+        name = self._portal_rpc("read", self.group_a.ids, ["name"])[0]["name"]
+        self.assertEqual(name, self.group_a.name)
         with self.assertRpcRefused():
-            rpc_read(["effective_user_ids"])
+            self._portal_rpc("read", self.group_a.ids, ["effective_user_ids"])
 
     def test_portal_user_cannot_search_by_who_is_in_a_group(self):
         # a search by the members would tell what reading them refuses:
@@ -498,21 +499,10 @@ class TestPortalAccessRights(PortalCase):
             self.own_ticket, tickets.search([("group_id.name", "=", self.group_a.name)])
         )
         # over XML-RPC, as a program logged in as the customer would ask
-        login = self.portal_user.login
-
-        def rpc_count(domain):
-            return self.xmlrpc_object.execute_kw(
-                self.env.cr.dbname,
-                self.portal_user.id,
-                login + "x" * (8 - len(login)),
-                "support.group",
-                "search_count",
-                [domain],
-            )
-
-        self.assertEqual(rpc_count([("id", "=", self.group_a.id)]), 1)
+        count = self._portal_rpc("search_count", [("id", "=", self.group_a.id)])
+        self.assertEqual(count, 1)
         with self.assertRpcRefused():
-            rpc_count([("effective_user_ids", "in", member.ids)])
+            self._portal_rpc("search_count", [("effective_user_ids", "in", member.ids)])
         # a support user still finds the groups of a colleague
         self.assertIn(
             self.group_a,
