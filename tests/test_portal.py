@@ -470,9 +470,10 @@ class TestPortalAccessRights(PortalCase):
         with self.assertRpcRefused():
             self._portal_rpc("read", self.group_a.ids, ["effective_user_ids"])
 
-    def test_portal_user_cannot_search_by_who_is_in_a_group(self):
+    def test_portal_user_cannot_search_or_group_by_who_is_in_a_group(self):
         # a search by the members would tell what reading them refuses:
-        # "which groups is this user in?"
+        # "which groups is this user in?"; grouping by them, the names of
+        # the roles and of the nested groups
         member = self.tech_a
         self.assertIn(member, self.group_a.effective_user_ids)
         groups = self.env["support.group"].with_user(self.portal_user)
@@ -493,7 +494,18 @@ class TestPortalAccessRights(PortalCase):
                 mute_logger("odoo.models"),
             ):
                 model.search(domain)
-        # what the customer may read, they may search by
+        for groupby in ("role_ids", "member_group_ids", "user_ids"):
+            with (
+                self.subTest(groupby=groupby),
+                self.assertRaises(AccessError),
+                mute_logger("odoo.models"),
+            ):
+                groups.read_group([], ["__count"], [groupby])
+        # what the customer may read, they may search and group by
+        visible = groups._read_group(
+            [("id", "=", self.group_a.id)], ["portal_visible"], ["__count"]
+        )
+        self.assertEqual(visible, [(True, 1)])
         self.assertIn(self.group_a, groups.search([("name", "=", self.group_a.name)]))
         self.assertIn(
             self.own_ticket, tickets.search([("group_id.name", "=", self.group_a.name)])
@@ -503,13 +515,17 @@ class TestPortalAccessRights(PortalCase):
         self.assertEqual(count, 1)
         with self.assertRpcRefused():
             self._portal_rpc("search_count", [("effective_user_ids", "in", member.ids)])
-        # a support user still finds the groups of a colleague
+        with self.assertRpcRefused():
+            self._portal_rpc("read_group", [], ["__count"], ["role_ids"])
+        # a support user still finds the groups of a colleague, and groups
+        # the groups by role
+        support_groups = self.env["support.group"].with_user(self.resp_a)
         self.assertIn(
             self.group_a,
-            self.env["support.group"]
-            .with_user(self.resp_a)
-            .search([("effective_user_ids", "in", member.ids)]),
+            support_groups.search([("effective_user_ids", "in", member.ids)]),
         )
+        by_role = dict(support_groups._read_group([], ["role_ids"], ["__count"]))
+        self.assertIn(self.role_tech_a, by_role)
 
     def test_portal_user_may_post_on_a_ticket_they_read(self):
         self.own_ticket.with_user(self.portal_user).message_post(

@@ -1,24 +1,39 @@
 from odoo import api, models
+from odoo.models import parse_read_group_spec
 
 
 class SupportSearchAccessMixin(models.AbstractModel):
-    """Refuses a search on a field the user may not read.
+    """Refuses to search or group by a field the user may not read.
 
     Odoo 18 checks a field's ``groups`` when it is read, written or sorted
     on, but not when a search domain names it (its ``_flush_search``, which
-    did, is no longer called): a customer could then learn who is in a
-    group by searching the groups with ``effective_user_ids`` in a user.
-    The check walks each condition's path, so ``user_ids.login`` is refused
-    as ``user_ids`` is, and the sub-domains of ``any``."""
+    did, is no longer called), nor when a many2many is grouped by: a
+    customer could learn who is in a group by searching the groups with
+    ``effective_user_ids`` in a user, or read the names of the roles by
+    grouping the groups by ``role_ids``. The search check walks each
+    condition's path, so ``user_ids.login`` is refused as ``user_ids`` is,
+    and the sub-domains of ``any``."""
 
     _name = "support.search.access.mixin"
-    _description = "Support: no search on fields the user may not read"
+    _description = "Support: no search or grouping on fields the user may not read"
 
     @api.model
     def _search(self, domain, *args, **kwargs):
         if not self.env.su:
             self._support_check_domain_access(domain)
         return super()._search(domain, *args, **kwargs)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
+        # the domain is checked by _search, the having clause names
+        # aggregates only
+        if not self.env.su:
+            names = [parse_read_group_spec(spec)[0] for spec in groupby]
+            names += [spec.split(":")[0] for spec in aggregates if spec != "__count"]
+            self.check_field_access_rights(
+                "read", [name for name in names if name in self._fields]
+            )
+        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
 
     @api.model
     def _support_check_domain_access(self, domain):
