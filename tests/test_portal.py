@@ -283,6 +283,21 @@ class TestPortalReplies(PortalCase):
         self.assertIn("Risposta dal link", message.body)
         self.assertEqual(message.author_id, self.portal_user.partner_id)
 
+    def test_internal_reader_posting_as_the_customer_does_not_reopen(self):
+        # Odoo lets a poster name any author: a technician (read only)
+        # naming the requester changes no state, though the message stays
+        self.own_ticket.action_close()
+        for author in (self.portal_user.partner_id, self.colleague):
+            self.own_ticket.with_user(self.tech_a).message_post(
+                body="Il problema si ripresenta.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                author_id=author.id,
+            )
+            self.assertEqual(self.own_ticket.message_ids[:1].author_id, author)
+        self.assertEqual(self.own_ticket.state, "closed")
+        self.assertTrue(self.own_ticket.date_closed)
+
     def test_operator_message_does_not_reopen(self):
         self.own_ticket.action_close()
         self.own_ticket.with_user(self.resp_a).message_post(

@@ -1033,9 +1033,14 @@ class SupportTicket(models.Model):
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         # E-mail replies go through the gateway (message_update), which also
-        # filters auto-replies; here: comments posted from the portal chatter.
-        if msg_vals.get("message_type") == "comment" and (
-            self._support_is_customer_message(message)
+        # filters auto-replies; here: comments posted from the portal chatter,
+        # by a portal user or a visitor with the ticket's link. Odoo lets a
+        # poster name any author: an internal user's post naming the customer
+        # never reopens (a technician may post, never change the ticket).
+        if (
+            msg_vals.get("message_type") == "comment"
+            and self.env.user.share
+            and self._support_is_customer_message(message)
         ):
             self._support_reopen_on_customer_reply()
             # as for e-mail replies; sudo: see _support_reopen_on_customer_reply
