@@ -129,6 +129,17 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         self.assertExplanationAgreesWithRules(self.tickets)
         self.assertConverseAgreesWithSearch(self.seed_users)
 
+    def test_agreement_with_an_archived_nested_group(self):
+        # Call Center archived: Gruppo A's tickets are no longer the call
+        # center's, and the panel no longer says "via nested group"
+        self.group_cc.active = False
+        self.assertExplanationAgreesWithRules(self.tickets)
+        self.assertConverseAgreesWithSearch(self.seed_users)
+        self.assertNotIn(
+            "Member of group Gruppo A, via nested group Call Center (directly)",
+            self.labels(self.ticket_group_a, self.callcenter),
+        )
+
     # -- the reasons, as the seed says them ---------------------------------
 
     def test_call_center_sees_group_a_through_the_nested_group(self):

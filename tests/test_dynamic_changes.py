@@ -59,6 +59,39 @@ class TestDynamicChanges(SupportCase):
         self.group_cc.user_ids = [Command.link(self.loner.id)]
         self.assertSees(self.loner, self.ticket_a)
 
+    def test_archiving_a_nested_group_ends_the_access_through_it(self):
+        # an archived group is retired: Call Center's members no longer reach
+        # Gruppo A's tickets through it, and do again once it is restored
+        self.assertSees(self.callcenter, self.ticket_a)
+        self.group_cc.active = False
+        self.assertNotIn(self.callcenter, self.group_a.effective_user_ids)
+        self.assertNotSees(self.callcenter, self.ticket_a)
+        self.group_cc.active = True
+        self.assertSees(self.callcenter, self.ticket_a)
+
+    def test_a_user_archived_and_restored_keeps_their_groups(self):
+        # Tecnico A is in Gruppo A by role; while Tecnico A is archived, the
+        # group's members change: restored, Tecnico A is a member again
+        self.tech_a.active = False
+        self.env.invalidate_all()  # each change a request of its own
+        self.group_a.user_ids = [Command.link(self.loner.id)]
+        self.env.invalidate_all()
+        self.tech_a.active = True
+        self.env.invalidate_all()
+        self.assertIn(self.tech_a, self.group_a.effective_user_ids)
+        self.assertIn(self.tech_a, self.role_resp_a.subtree_user_ids)
+        self.assertSees(self.tech_a, self.ticket_a)
+        # and a holder of a subordinate role, archived while the tree
+        # changed, is seen by the superior once restored
+        ticket_tech_a = self.new_ticket("Di Tecnico A", user=self.tech_a)
+        self.tech_a.active = False
+        self.env.invalidate_all()
+        self.role_tech_b.parent_id = self.role_resp_a
+        self.env.invalidate_all()
+        self.tech_a.active = True
+        self.env.invalidate_all()
+        self.assertSees(self.resp_a, ticket_tech_a)
+
     def test_nesting_a_group(self):
         ticket_b = self.new_ticket("Gruppo B", group=self.group_b)
         self.assertNotSees(self.resp_a, ticket_b)

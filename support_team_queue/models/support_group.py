@@ -112,15 +112,19 @@ class SupportGroup(models.Model):
         "user_ids",
         "role_ids.user_ids",
         "role_subtree_ids.subtree_user_ids",
+        "member_group_ids.active",
         "member_group_ids.effective_user_ids",
     )
     def _compute_effective_user_ids(self):
+        # An archived member group is retired: its members no longer count.
+        # (Odoo's many2many values include archived records: an archived
+        # user stays a member, and restoring them restores their access.)
         for group in self:
             group.effective_user_ids = (
                 group.user_ids
                 | group.role_ids.user_ids
                 | group.role_subtree_ids.subtree_user_ids
-                | group.member_group_ids.effective_user_ids
+                | group.member_group_ids.filtered("active").effective_user_ids
             )
 
     @api.constrains("member_group_ids")

@@ -96,7 +96,7 @@ class _SupportAccessWalker:
         for top in group.role_subtree_ids:
             if self.is_under(role, top):
                 return self.env._("via role %s and subordinates", top.complete_name)
-        for nested in group.member_group_ids:
+        for nested in group.member_group_ids.filtered("active"):  # archived: retired
             path = self._membership(nested, user, seen | {group.id})
             if path:
                 return self.env._(
