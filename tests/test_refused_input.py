@@ -66,6 +66,22 @@ class TestRefusedInput(SupportCase):
             ticket.with_user(self.tech_a).action_close()
         self.assertEqual(ticket.state, "new")
 
+    def test_moving_a_ticket_into_a_team_not_ones_own_is_refused(self):
+        # create is allowed in one's own team only: a write must not put a
+        # ticket where its writer could not have created it
+        other = self.env["support.team"].create({"name": "Secondo Team"})
+        ticket = self.new_ticket("Del call center", user=self.callcenter)
+        with (
+            self.assertRefused(AccessError, "only into a team you work in"),
+            mute_logger("odoo.models"),
+        ):
+            ticket.with_user(self.callcenter).write({"team_id": other.id})
+        self.assertEqual(ticket.team_id, self.team)
+        # within their own team, or as a supervisor anywhere, it moves
+        ticket.with_user(self.callcenter).write({"team_id": self.team.id})
+        ticket.with_user(self.supervisor).write({"team_id": other.id})
+        self.assertEqual(ticket.team_id, other)
+
     def test_group_of_another_team_is_refused(self):
         other = self.env["support.team"].create({"name": "Secondo Team"})
         foreign_group = self.env["support.group"].create(

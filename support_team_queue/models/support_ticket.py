@@ -4,7 +4,7 @@ from datetime import timedelta
 import psycopg2.errors
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, create_index, email_normalize, index_exists, mute_logger
 
@@ -676,6 +676,18 @@ class SupportTicket(models.Model):
         if vals.get("group_id"):
             forwarded = self.filtered(lambda t: t.group_id.id != vals["group_id"])
         result = super().write(vals)
+        if "team_id" in vals and self._check_access("create"):
+            # Odoo checks the write rules on the ticket as it was: a ticket
+            # goes only where its writer could have created it (their own
+            # team; Supervisors and Administrators: any), by the same rules
+            raise AccessError(
+                self.env._(
+                    "You can move a ticket only into a team you work in: "
+                    "%(tickets)s cannot go to %(team)s.",
+                    tickets=", ".join(self.mapped("number")),
+                    team=self.sudo().team_id[:1].name,
+                )
+            )
         # the forwarder may no longer read the ticket: sudo, same user
         forwarded.sudo()._support_notify_group_assignment()
         return result
