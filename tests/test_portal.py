@@ -433,6 +433,17 @@ class TestPortalAccessRights(PortalCase):
                 {"name": "Di nascosto", "team_id": self.team.id}
             )
 
+    def test_customer_moved_to_another_organization_follows_it(self):
+        # the rule reads the customer's organization: a move applies on the
+        # next request, as any change of membership does
+        tickets = self.env["support.ticket"].with_user(self.portal_user)
+        self.assertIn(self.colleague_ticket, tickets.search([]))
+        self.assertNotIn(self.other_org_ticket, tickets.search([]))
+        self.portal_user.partner_id.parent_id = self.globex
+        self.assertNotIn(self.colleague_ticket, tickets.search([]))
+        self.assertIn(self.other_org_ticket, tickets.search([]))
+        self.assertIn(self.own_ticket, tickets.search([]))
+
     def test_portal_user_reads_the_portal_visible_groups_only(self):
         groups = self.env["support.group"].with_user(self.portal_user).search([])
         self.assertIn(self.group_a, groups)

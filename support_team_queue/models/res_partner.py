@@ -93,9 +93,24 @@ class ResPartner(models.Model):
 
     def write(self, vals):
         vals = self._support_normalize_email_domains_vals(vals)
+        customers_moved = {"parent_id", "is_company"} & vals.keys() and bool(
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [("partner_id", "child_of", self.ids), ("share", "=", True)], limit=1
+            )
+        )
         res = super().write(vals)
         if vals.get("support_email_domains"):
             self._support_claim_domain_tickets()
+        if customers_moved:
+            # Odoo caches each user's record rule domains, and the portal
+            # rule names the customer's organization (its evaluated
+            # ``user.commercial_partner_id``): a customer moved to another
+            # organization reads its tickets on the next request, in every
+            # worker, as for any change of membership.
+            self.env.registry.clear_cache()
         return res
 
     @api.constrains("support_email_domains", "is_company")
