@@ -60,6 +60,36 @@ class TestRefusedInput(SupportCase):
         self.assertEqual(ticket.name, "Gruppo A")
         self.assertEqual(ticket.priority, "1")
 
+    def test_read_only_user_leaves_the_activities_of_others_alone(self):
+        # Tecnico A reads Gruppo A's tickets and may post on them, but
+        # schedules no work for others, nor changes or cancels theirs
+        ticket = self.new_ticket("Gruppo A", group=self.group_a)
+        todo = "mail.mail_activity_data_todo"
+        theirs = ticket.activity_schedule(todo, user_id=self.resp_a.id, summary="Ric")
+        as_tech = ticket.with_user(self.tech_a)
+        refused = [
+            lambda: as_tech.activity_schedule(todo, user_id=self.resp_a.id),
+            lambda: theirs.with_user(self.tech_a).write({"summary": "Cambiato"}),
+            lambda: theirs.with_user(self.tech_a).unlink(),
+            lambda: theirs.with_user(self.tech_a).action_feedback("Fatto"),
+        ]
+        for attempt in refused:
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                attempt()
+        self.assertEqual(theirs.summary, "Ric")
+        self.assertEqual(ticket.activity_ids, theirs)
+        # their own reminder is theirs: scheduled, changed, done
+        mine = as_tech.activity_schedule(todo, user_id=self.tech_a.id, summary="Io")
+        mine.write({"summary": "Io, domani"})
+        mine.action_feedback("Fatto")
+        self.assertEqual(ticket.activity_ids, theirs)
+        # the call center, who may change Gruppo A's tickets, may
+        as_agent = ticket.with_user(self.callcenter)
+        as_agent.activity_schedule(todo, user_id=self.resp_a.id, summary="Altro")
+        theirs.with_user(self.callcenter).write({"summary": "Ric, domani"})
+        self.assertEqual(theirs.summary, "Ric, domani")
+        self.assertEqual(len(ticket.activity_ids), 2)
+
     def test_read_only_user_cannot_close(self):
         ticket = self.new_ticket("Gruppo A", group=self.group_a)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):

@@ -1,6 +1,7 @@
 from . import ir_rule
 from . import mail_thread
 from . import mail_followers
+from . import mail_activity
 from . import support_access_stamp_mixin
 from . import support_search_access_mixin
 from . import support_role
