@@ -37,7 +37,8 @@ class MailActivity(models.Model):
         refused = tickets._check_access("write")
         if not refused:
             return result
-        forbidden |= others.filtered(lambda a: a.res_id in refused[0].ids).with_env(
+        refused_ids = set(refused[0].ids)
+        forbidden |= others.filtered(lambda a: a.res_id in refused_ids).with_env(
             self.env
         )
         return forbidden, lambda: forbidden._make_access_error(operation)
