@@ -90,6 +90,104 @@ class TestRefusedInput(SupportCase):
         self.assertEqual(theirs.summary, "Ric, domani")
         self.assertEqual(len(ticket.activity_ids), 2)
 
+    def test_chatter_forges_no_history(self):
+        # a post's tracking values are Odoo's: a user's would forge or
+        # delete the ticket's change history
+        ticket = self.new_ticket("Gruppo A", group=self.group_a)
+        state = self.env["ir.model.fields"]._get("support.ticket", "state")
+        logged = ticket._message_log(
+            body="Stato",
+            tracking_value_ids=[
+                Command.create(
+                    {
+                        "field_id": state.id,
+                        "old_value_char": "New",
+                        "new_value_char": "In Progress",
+                    }
+                )
+            ],
+        )
+        recorded = logged.sudo().tracking_value_ids
+        forged = Command.create(
+            {"field_id": state.id, "old_value_char": "New", "new_value_char": "Closed"}
+        )
+        for user in (self.tech_a, self.callcenter):
+            for commands in ([forged], [Command.delete(recorded.id)]):
+                with (
+                    self.subTest(user=user.login, commands=commands),
+                    self.assertRefused(AccessError, "written by Odoo only"),
+                ):
+                    ticket.with_user(user).message_post(
+                        body="n", message_type="comment", tracking_value_ids=commands
+                    )
+        self.assertTrue(recorded.exists())
+        self.assertEqual(ticket.message_ids.sudo().tracking_value_ids, recorded)
+
+    def test_chatter_takes_no_files_of_others(self):
+        # a reader posts their own uploads only; a message edit that drops a
+        # file deletes it, so a colleague's or another record's file must
+        # never ride on a reader's message
+        ticket = self.new_ticket("Gruppo A", group=self.group_a)
+        Attachment = self.env["ir.attachment"]
+        colleagues = Attachment.with_user(self.resp_a).create(
+            {
+                "name": "rapporto.txt",
+                "raw": b"r",
+                "res_model": ticket._name,
+                "res_id": ticket.id,
+            }
+        )
+        elsewhere = Attachment.create(
+            {
+                "name": "contratto.txt",
+                "raw": b"c",
+                "res_model": "res.partner",
+                "res_id": self.callcenter.partner_id.id,
+            }
+        )
+
+        def upload(user):
+            return Attachment.with_user(user).create(
+                {
+                    "name": "foto.png",
+                    "raw": b"f",
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+            )
+
+        as_tech = ticket.with_user(self.tech_a)
+        for files in (colleagues, elsewhere, upload(self.tech_a) | colleagues):
+            with (
+                self.subTest(files=files.mapped("name")),
+                self.assertRefused(AccessError, "only the files you uploaded"),
+            ):
+                as_tech.message_post(body="n", attachment_ids=files.ids)
+        # their own upload rides, and they may drop it again
+        own = upload(self.tech_a)
+        message = as_tech.message_post(
+            body="foto", message_type="comment", attachment_ids=own.ids
+        )
+        self.assertEqual(message.attachment_ids, own)
+        self.assertEqual((own.res_model, own.res_id), (ticket._name, ticket.id))
+        # as /mail/message/update_content calls it: the author's message in sudo
+        message = message.sudo()
+        as_tech._message_update_content(message, "foto", attachment_ids=own.ids)
+        with self.assertRefused(AccessError, "only the files you uploaded"):
+            as_tech._message_update_content(
+                message, "foto", attachment_ids=(own | colleagues).ids
+            )
+        as_tech._message_update_content(message, "niente", attachment_ids=[])
+        self.assertFalse(own.exists())
+        # the call center, who may change the ticket, may carry its files,
+        # never another record's
+        as_agent = ticket.with_user(self.callcenter)
+        sent = as_agent.message_post(body="inoltro", attachment_ids=colleagues.ids)
+        self.assertEqual(sent.attachment_ids, colleagues)
+        with self.assertRefused(AccessError, "only the files you uploaded"):
+            as_agent.message_post(body="n", attachment_ids=elsewhere.ids)
+        self.assertTrue((colleagues | elsewhere).exists())
+
     def test_read_only_user_cannot_close(self):
         ticket = self.new_ticket("Gruppo A", group=self.group_a)
         with self.assertRaises(AccessError), mute_logger("odoo.models"):

@@ -1042,6 +1042,64 @@ class SupportTicket(models.Model):
         done.sudo().action_reopen()
         return done
 
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        # Odoo writes a post's tracking values as superuser, and its own
+        # tracking posts as superuser: from a user, they could only forge
+        # the ticket's change history or delete any record's (by id).
+        if kwargs.get("tracking_value_ids") and not self.env.su:
+            raise AccessError(
+                self.env._("A ticket's change history is written by Odoo only.")
+            )
+        return super().message_post(**kwargs)
+
+    def _process_attachments_for_post(
+        self, attachments, attachment_ids, message_values
+    ):
+        # Odoo links any attachment id an internal user sends, as superuser,
+        # and an edit of the message that drops it deletes it: a reader of
+        # the ticket could take a colleague's file, or another record's, and
+        # delete it. A post may carry the poster's own uploads, the files
+        # they added to this ticket, and, for those who may change the
+        # ticket, any of its files.
+        if attachment_ids and not self.env.su:
+            self._support_check_attachments_for_post(attachment_ids, message_values)
+        return super()._process_attachments_for_post(
+            attachments, attachment_ids, message_values
+        )
+
+    def _support_check_attachments_for_post(self, attachment_ids, message_values):
+        ticket = self.browse(message_values.get("res_id") or self.id)
+        uid = self.env.uid
+        pending = ("mail.compose.message", "mail.scheduled.message")
+
+        def on_ticket(file):
+            return file.res_model == self._name and file.res_id == ticket.id
+
+        others = (
+            self.env["ir.attachment"]
+            .sudo()
+            .browse(attachment_ids)
+            .exists()
+            .filtered(
+                lambda file: (
+                    file.create_uid.id != uid
+                    or not (file.res_model in pending or on_ticket(file))
+                )
+            )
+        )
+        if others and (
+            others.filtered(lambda file: not on_ticket(file))
+            or not ticket.has_access("write")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Ticket %(ticket)s: a message may carry only the files you "
+                    "uploaded, or the ticket's files if you may change it.",
+                    ticket=ticket.display_name,
+                )
+            )
+
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         # E-mail replies go through the gateway (message_update), which also
