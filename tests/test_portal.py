@@ -395,6 +395,21 @@ class TestPortalNewRequest(PortalCase):
         self.assertIn('value="mario.rossi@"', response.text)
         self.assertFalse(self.tickets_named("Il server è giù"))
 
+    def test_nul_character_is_refused_with_a_form_error(self):
+        # PostgreSQL stores no NUL: a form error, never a server error
+        self.login_portal()
+        before = self.env["support.ticket"].search_count([])
+        for field, value in (
+            ("subject", "Il server\x00 è giù"),
+            ("email", '"mario\x00"@acme.example.com'),
+            ("description", "Da stamattina\x00"),
+        ):
+            with self.subTest(field=field):
+                response = self.ask_for_help(**{field: value})
+                self.assertEqual(response.status_code, 200)
+                self.assertIn("Remove the invalid character (NUL)", response.text)
+        self.assertEqual(self.env["support.ticket"].search_count([]), before)
+
     def test_missing_description_is_refused(self):
         self.login_portal()
         response = self.ask_for_help(description="  ")

@@ -171,6 +171,12 @@ class SupportCustomerPortal(CustomerPortal):
         description = (post.get("description") or "").strip()
         if not description:
             errors["description"] = request.env._("Describe the problem.")
+        for field in ("email", "subject", "description"):
+            # PostgreSQL stores no NUL character: said here, not a crash
+            if "\x00" in (post.get(field) or ""):
+                errors[field] = request.env._(
+                    "Remove the invalid character (NUL) from this field."
+                )
         if errors:
             return {}, errors
         # The organization follows the account, never the typed address: an
