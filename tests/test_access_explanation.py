@@ -254,6 +254,35 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         found = self.env["support.ticket"].with_user(self.callcenter).search([])
         self.assertEqual(sorted(panel.line_ids.ticket_id.ids), sorted(found.ids))
 
+    def test_user_panel_shows_no_ticket_of_another_company(self):
+        # a support administrator of this company asks what a user of
+        # another company reads: never that company's tickets
+        company_b = self.env["res.company"].create({"name": "Azienda B"})
+        team_b = self.env["support.team"].create(
+            {"name": "Team B", "company_id": company_b.id}
+        )
+        secret = self.new_ticket("Riservato B", team=team_b)
+        user_b = new_test_user(
+            self.env,
+            login="t_user_b",
+            groups="support_team_queue.group_support_supervisor",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        self.assertIn(secret, self.env["support.ticket"].with_user(user_b).search([]))
+        admin_a = new_test_user(
+            self.env,
+            login="t_support_admin_a",
+            groups="support_team_queue.group_support_admin",
+        )
+        panel = self.open_panel(
+            user_b.with_user(admin_a).action_support_readable_tickets()
+        )
+        self.assertNotIn(secret, panel.sudo().line_ids.ticket_id)
+        # the superuser's panel, every company's, lists it
+        panel = self.open_panel(user_b.sudo().action_support_readable_tickets())
+        self.assertIn(secret, panel.line_ids.ticket_id)
+
     def test_user_panel_refused_to_a_team_administrator(self):
         with self.assertRaises(AccessError):
             self.callcenter.with_user(self.teamadmin).action_support_readable_tickets()
