@@ -3,6 +3,8 @@ profile's actions reach, never which actions."""
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user
+from odoo.tools import mute_logger
 
 from .common import SupportCase
 
@@ -364,3 +366,51 @@ class TestValidation(SharingCase):
                     "target_user_id": self.teamadmin.id,
                 }
             )
+
+    def test_administrators_manage_their_companies_rules_only(self):
+        # a support administrator of this company neither sees nor makes the
+        # sharing rules of another company's team: they would open its
+        # tickets to anyone
+        company_b = self.env["res.company"].create({"name": "Azienda B"})
+        team_b = self.env["support.team"].create(
+            {"name": "Team B", "company_id": company_b.id}
+        )
+        rule_b = self.env["support.sharing.rule"].create(
+            {
+                "team_id": team_b.id,
+                "source_role_id": self.role_tech_b.id,
+                "target_user_id": self.resp_b.id,
+            }
+        )
+        admin_a = new_test_user(
+            self.env,
+            login="t_support_admin_a",
+            groups="support_team_queue.group_support_admin",
+        )
+        Rule = self.env["support.sharing.rule"].with_user(admin_a)
+        self.assertNotIn(rule_b, Rule.search([]))
+        attempts = [
+            lambda: rule_b.with_user(admin_a).read(["name"]),
+            lambda: rule_b.with_user(admin_a).write({"access": "write"}),
+            lambda: rule_b.with_user(admin_a).unlink(),
+            lambda: Rule.create(
+                {
+                    "team_id": team_b.id,
+                    "source_role_id": self.role_tech_b.id,
+                    "target_user_id": admin_a.id,
+                }
+            ),
+        ]
+        for attempt in attempts:
+            with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                attempt()
+        self.assertEqual(rule_b.access, "read")
+        # their own company's team, as ever
+        own = Rule.create(
+            {
+                "team_id": self.team.id,
+                "source_role_id": self.role_tech_b.id,
+                "target_user_id": admin_a.id,
+            }
+        )
+        self.assertIn(own, Rule.search([]))
