@@ -224,3 +224,36 @@ class TestSupportAdministrator(SupportCase):
                     self.env["support.group"].with_user(user).create(
                         {"name": "No", "team_id": self.team.id}
                     )
+
+
+class TestMembershipSearch(SupportCase):
+    def test_searching_users_by_group_tells_no_more_than_reading(self):
+        # res.users.support_group_ids: the members of the groups the
+        # searcher may read, never another company's, never to a customer
+        company_b = self.env["res.company"].create({"name": "Azienda B"})
+        team_b = self.env["support.team"].create(
+            {"name": "Team B", "company_id": company_b.id}
+        )
+        group_b = self.env["support.group"].create(
+            {"name": "Riservato B", "team_id": team_b.id, "user_ids": self.loner.ids}
+        )
+        supervisor_b = new_test_user(
+            self.env,
+            login="t_supervisor_b",
+            groups="support_team_queue.group_support_supervisor",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        domain = [("support_group_ids", "in", group_b.ids)]
+        Users = self.env["res.users"]
+        self.assertEqual(Users.with_user(supervisor_b).search(domain), self.loner)
+        self.assertFalse(Users.with_user(self.supervisor).search(domain))
+        self.assertIn(
+            self.tech_a,
+            Users.with_user(self.resp_b).search(
+                [("support_group_ids", "in", self.group_a.ids)]
+            ),
+        )
+        portal = new_test_user(self.env, login="t_portal_b", groups="base.group_portal")
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            Users.with_user(portal).search(domain)

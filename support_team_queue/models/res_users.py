@@ -119,10 +119,13 @@ class ResUsers(models.Model):
     def _search_support_group_ids(self, operator, value):
         if operator not in ("in", "="):
             raise UserError(self.env._("Unsupported search on support groups."))
-        groups = self.env["support.group"].browse(
-            value if isinstance(value, list | tuple) else [value]
-        )
-        return [("id", "in", groups.sudo().effective_user_ids.ids)]
+        # the members of the groups the searcher may read, and only if they
+        # may read members at all: the search must not tell more than a read
+        Group = self.env["support.group"]
+        Group.check_field_access_rights("read", ["effective_user_ids"])
+        groups = Group.browse(value if isinstance(value, list | tuple) else [value])
+        readable = groups.exists()._filtered_access("read")
+        return [("id", "in", readable.sudo().effective_user_ids.ids)]
 
     @api.depends("support_role_id.parent_path")
     def _compute_support_superior_user_ids(self):
