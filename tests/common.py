@@ -148,6 +148,24 @@ class SeedScenarioMixin:
             ]
         )
 
+    def other_company_desk(self):
+        """A second company, "Azienda B", with a support team of its own."""
+        company = self.env["res.company"].create({"name": "Azienda B"})
+        team = self.env["support.team"].create(
+            {"name": "Team B", "company_id": company.id}
+        )
+        return company, team
+
+    def company_user(self, company, login, groups):
+        """A user of ``company`` only."""
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
     @classmethod
     def new_ticket(cls, name, user=None, group=None, team=None, as_user=None):
         """Create a ticket owned by ``user`` and/or ``group``."""

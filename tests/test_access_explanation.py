@@ -257,17 +257,10 @@ class TestExplanationOnSeedScenario(ExplanationCase):
     def test_user_panel_shows_no_ticket_of_another_company(self):
         # a support administrator of this company asks what a user of
         # another company reads: never that company's tickets
-        company_b = self.env["res.company"].create({"name": "Azienda B"})
-        team_b = self.env["support.team"].create(
-            {"name": "Team B", "company_id": company_b.id}
-        )
+        company_b, team_b = self.other_company_desk()
         secret = self.new_ticket("Riservato B", team=team_b)
-        user_b = new_test_user(
-            self.env,
-            login="t_user_b",
-            groups="support_team_queue.group_support_supervisor",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
+        user_b = self.company_user(
+            company_b, "t_user_b", "support_team_queue.group_support_supervisor"
         )
         self.assertIn(secret, self.env["support.ticket"].with_user(user_b).search([]))
         admin_a = new_test_user(

@@ -230,19 +230,12 @@ class TestMembershipSearch(SupportCase):
     def test_searching_users_by_group_tells_no_more_than_reading(self):
         # res.users.support_group_ids: the members of the groups the
         # searcher may read, never another company's, never to a customer
-        company_b = self.env["res.company"].create({"name": "Azienda B"})
-        team_b = self.env["support.team"].create(
-            {"name": "Team B", "company_id": company_b.id}
-        )
+        company_b, team_b = self.other_company_desk()
         group_b = self.env["support.group"].create(
             {"name": "Riservato B", "team_id": team_b.id, "user_ids": self.loner.ids}
         )
-        supervisor_b = new_test_user(
-            self.env,
-            login="t_supervisor_b",
-            groups="support_team_queue.group_support_supervisor",
-            company_id=company_b.id,
-            company_ids=[Command.set(company_b.ids)],
+        supervisor_b = self.company_user(
+            company_b, "t_supervisor_b", "support_team_queue.group_support_supervisor"
         )
         domain = [("support_group_ids", "in", group_b.ids)]
         Users = self.env["res.users"]

@@ -545,8 +545,9 @@ class TestAccessErrorNamesNoTicket(SupportHttpCase):
     """In debug mode, Odoo names the refused records to Technical Features
     users: a refused ticket must not be named."""
 
-    def test_refused_ticket_is_not_named_in_the_debug_error(self):
-        ticket = self.new_ticket("Segreto di Gruppo A", group=self.group_a)
+    def _debug_refusal_of_resp_b(self, model, ids, fields):
+        """The message of the error Responsabile B gets, in debug mode with
+        Technical Features, reading ``ids`` over JSON-RPC as the web client."""
         self.resp_b.groups_id = [Command.link(self.env.ref("base.group_no_one").id)]
         self.authenticate(self.resp_b.login, self.resp_b.login)
         self.session.debug = "1"
@@ -555,19 +556,23 @@ class TestAccessErrorNamesNoTicket(SupportHttpCase):
             "jsonrpc": "2.0",
             "method": "call",
             "params": {
-                "model": "support.ticket",
+                "model": model,
                 "method": "read",
-                "args": [[ticket.id], ["name"]],
+                "args": [ids, fields],
                 "kwargs": {},
             },
         }
         with mute_logger("odoo.http"):
             response = self.url_open(
-                "/web/dataset/call_kw/support.ticket/read",
+                f"/web/dataset/call_kw/{model}/read",
                 data=json.dumps(payload),
                 headers={"Content-Type": "application/json"},
             )
-        message = response.json()["error"]["data"]["message"]
+        return response.json()["error"]["data"]["message"]
+
+    def test_refused_ticket_is_not_named_in_the_debug_error(self):
+        ticket = self.new_ticket("Segreto di Gruppo A", group=self.group_a)
+        message = self._debug_refusal_of_resp_b("support.ticket", ticket.ids, ["name"])
         # the debug listing is there (the test reaches Odoo's named branch)...
         self.assertIn(f"Ticket #{ticket.id}", message)
         # ...and says nothing of the ticket
@@ -581,27 +586,9 @@ class TestAccessErrorNamesNoTicket(SupportHttpCase):
         follower = ticket.message_follower_ids.filtered(
             lambda f: f.partner_id == requester
         )
-        self.resp_b.groups_id = [Command.link(self.env.ref("base.group_no_one").id)]
-        self.authenticate(self.resp_b.login, self.resp_b.login)
-        self.session.debug = "1"
-        odoo.http.root.session_store.save(self.session)
-        payload = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "params": {
-                "model": "mail.followers",
-                "method": "read",
-                "args": [follower.ids, ["res_id"]],
-                "kwargs": {},
-            },
-        }
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                "/web/dataset/call_kw/mail.followers/read",
-                data=json.dumps(payload),
-                headers={"Content-Type": "application/json"},
-            )
-        message = response.json()["error"]["data"]["message"]
+        message = self._debug_refusal_of_resp_b(
+            "mail.followers", follower.ids, ["res_id"]
+        )
         self.assertIn(f"Follower #{follower.id}", message)
         self.assertNotIn("Riservato", message)
         # elsewhere a follower is still named by its partner

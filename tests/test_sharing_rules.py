@@ -371,10 +371,7 @@ class TestValidation(SharingCase):
         # a support administrator of this company neither sees nor makes the
         # sharing rules of another company's team: they would open its
         # tickets to anyone
-        company_b = self.env["res.company"].create({"name": "Azienda B"})
-        team_b = self.env["support.team"].create(
-            {"name": "Team B", "company_id": company_b.id}
-        )
+        __, team_b = self.other_company_desk()
         rule_b = self.env["support.sharing.rule"].create(
             {
                 "team_id": team_b.id,
