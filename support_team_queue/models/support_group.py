@@ -116,10 +116,12 @@ class SupportGroup(models.Model):
         "member_group_ids.effective_user_ids",
     )
     def _compute_effective_user_ids(self):
-        # An archived member group is retired: its members no longer count.
-        # (Odoo's many2many values include archived records: an archived
-        # user stays a member, and restoring them restores their access.)
-        for group in self:
+        # Whoever triggers the recompute: an archived member group is retired
+        # (its members no longer count); an archived user stays a member, so
+        # that restoring them restores their access (nothing recomputes the
+        # groups when a user is archived or restored). Odoo hides archived
+        # records from x2many values unless active_test is off.
+        for group in self.with_context(active_test=False):
             group.effective_user_ids = (
                 group.user_ids
                 | group.role_ids.user_ids

@@ -66,7 +66,9 @@ class SupportRole(models.Model):
 
     @api.depends("user_ids", "child_ids.subtree_user_ids")
     def _compute_subtree_user_ids(self):
-        for role in self:
+        # archived holders stay in, whoever triggers the recompute: restoring
+        # a user restores their place (see support.group's members)
+        for role in self.with_context(active_test=False):
             role.subtree_user_ids = role.user_ids | role.child_ids.subtree_user_ids
 
     @api.depends("user_ids")
