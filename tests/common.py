@@ -207,8 +207,11 @@ class SeedScenarioMixin:
 
     @contextmanager
     def assertRefused(self, exception, text):
-        """Like assertRaisesRegex, inside Odoo's savepoint: what the refused
-        operation wrote is rolled back, so the test can check nothing changed."""
+        """Like assertRaisesRegex, inside Odoo's savepoint. What the refused
+        call wrote is rolled back with the savepoint, as a request's whole
+        transaction is: a check afterwards that nothing changed cannot tell
+        whether the call wrote before refusing (for that, call it without a
+        savepoint, as test_a_refused_group_deletion_touches_no_ticket does)."""
         with self.assertRaises(exception) as caught:
             yield caught
         self.assertIn(text, str(caught.exception))
