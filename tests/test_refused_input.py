@@ -2,6 +2,7 @@
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
 from .common import SupportCase
@@ -207,6 +208,24 @@ class TestRefusedInput(SupportCase):
         self.assertEqual(ticket.team_id, self.team)
         # within their own team, or as a supervisor anywhere, it moves
         ticket.with_user(self.callcenter).write({"team_id": self.team.id})
+        # a form saved with the same team moves nothing: allowed to whoever
+        # may write the ticket, an operator of no team through a share too
+        outsider = new_test_user(
+            self.env,
+            login="t_outsider",
+            groups="base.group_user,support_team_queue.group_support_agent",
+        )
+        self.assertFalse(outsider.support_team_id)
+        self.env["support.sharing.rule"].create(
+            {
+                "team_id": self.team.id,
+                "source_role_id": self.role_callcenter.id,
+                "target_user_id": outsider.id,
+                "access": "write",
+            }
+        )
+        ticket.with_user(outsider).write({"team_id": self.team.id, "priority": "2"})
+        self.assertEqual(ticket.priority, "2")
         ticket.with_user(self.supervisor).write({"team_id": other.id})
         self.assertEqual(ticket.team_id, other)
 

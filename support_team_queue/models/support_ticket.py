@@ -675,8 +675,11 @@ class SupportTicket(models.Model):
         forwarded = self.browse()
         if vals.get("group_id"):
             forwarded = self.filtered(lambda t: t.group_id.id != vals["group_id"])
+        moved = self.browse()
+        if "team_id" in vals:
+            moved = self.filtered(lambda t: t.team_id.id != vals["team_id"])
         result = super().write(vals)
-        if "team_id" in vals and self._check_access("create"):
+        if moved and moved._check_access("create"):
             # Odoo checks the write rules on the ticket as it was: a ticket
             # goes only where its writer could have created it (their own
             # team; Supervisors and Administrators: any), by the same rules
@@ -684,8 +687,8 @@ class SupportTicket(models.Model):
                 self.env._(
                     "You can move a ticket only into a team you work in: "
                     "%(tickets)s cannot go to %(team)s.",
-                    tickets=", ".join(self.mapped("number")),
-                    team=self.sudo().team_id[:1].name,
+                    tickets=", ".join(moved.mapped("number")),
+                    team=moved.sudo().team_id[:1].name,
                 )
             )
         # the forwarder may no longer read the ticket: sudo, same user
@@ -900,7 +903,14 @@ class SupportTicket(models.Model):
             return
         users = self._support_users_to_notify(users)
         # the e-mail carries the ticket: only to who may read it
-        users = users.filtered(lambda user: self.with_user(user).has_access("read"))
+        # (in the recipient's companies: the creator's may not all be theirs)
+        users = users.filtered(
+            lambda user: (
+                self.with_user(user)
+                .with_context(allowed_company_ids=user.company_ids.ids)
+                .has_access("read")
+            )
+        )
         langs = {}
         for user in users:
             langs.setdefault(user.partner_id.lang, []).append(user.partner_id.id)
