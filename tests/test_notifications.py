@@ -56,6 +56,28 @@ class TestNotifications(SupportCase, MailCase):
             self.ticket.with_user(self.callcenter).user_id = self.tech_a
         self.assertFalse(self.mailed())
 
+    def test_assigning_from_several_companies_mails_the_operator(self):
+        # a supervisor working in two companies assigns Tecnico A, who is in
+        # one: the read check is Tecnico A's, in Tecnico A's companies
+        company_b, __ = self.other_company_desk()
+        self.supervisor.company_ids = [(4, company_b.id)]
+        ticket = self.ticket.with_user(self.supervisor).with_context(
+            allowed_company_ids=[self.supervisor.company_id.id, company_b.id]
+        )
+        with self.mock_mail_gateway():
+            ticket.user_id = self.tech_a
+        self.assertEqual(self.mailed(), self.tech_a)
+        # a new ticket of Gruppo A from there tells its members
+        with self.mock_mail_gateway():
+            ticket.create(
+                {
+                    "name": "Da due aziende",
+                    "group_id": self.group_a.id,
+                    "team_id": self.team.id,
+                }
+            )
+        self.assertIn(self.tech_a, self.mailed())
+
     def test_taking_a_ticket_mails_nobody(self):
         with self.mock_mail_gateway():
             self.ticket.with_user(self.resp_a).action_take()
