@@ -556,6 +556,8 @@ class TestPortalAccessRights(PortalCase):
         self.assertEqual(count, 1)
         with self.assertRpcRefused():
             self._portal_rpc("search_count", [("effective_user_ids", "in", member.ids)])
+        by_flag = self._portal_rpc("read_group", [], ["__count"], ["portal_visible"])
+        self.assertEqual(by_flag[0]["portal_visible"], True)
         with self.assertRpcRefused():
             self._portal_rpc("read_group", [], ["__count"], ["role_ids"])
         # a support user still finds the groups of a colleague, and groups

@@ -24,16 +24,20 @@ class SupportSearchAccessMixin(models.AbstractModel):
         return super()._search(domain, *args, **kwargs)
 
     @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), *args, **kwargs):
-        # the domain is checked by _search, the having clause names
-        # aggregates only
+    def _read_group(self, domain, groupby=(), *args, **kwargs):
+        # Odoo checks the aggregates' fields and every groupby but a
+        # many2many's (_read_group_groupby); the domain goes through _search
         if not self.env.su:
-            names = [parse_read_group_spec(spec)[0] for spec in groupby]
-            names += [spec.split(":")[0] for spec in aggregates if spec != "__count"]
+            names = (parse_read_group_spec(spec)[0] for spec in groupby)
             self.check_field_access_rights(
-                "read", [name for name in names if name in self._fields]
+                "read",
+                [
+                    name
+                    for name in names
+                    if name in self._fields and self._fields[name].type == "many2many"
+                ],
             )
-        return super()._read_group(domain, groupby, aggregates, *args, **kwargs)
+        return super()._read_group(domain, groupby, *args, **kwargs)
 
     @api.model
     def _support_check_domain_access(self, domain):
