@@ -81,7 +81,9 @@ class TestRefusedInput(SupportCase):
         self.assertEqual(ticket.activity_ids, theirs)
         # their own reminder is theirs: scheduled, changed, done
         mine = as_tech.activity_schedule(todo, user_id=self.tech_a.id, summary="Io")
-        mine.write({"summary": "Io, domani"})
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            mine.write({"user_id": self.resp_a.id})  # handed to someone else
+        mine.write({"summary": "Io, domani", "user_id": self.tech_a.id})
         mine.action_feedback("Fatto")
         self.assertEqual(ticket.activity_ids, theirs)
         # the call center, who may change Gruppo A's tickets, may
