@@ -148,6 +148,13 @@ class TestPrivilegeBoundaries(SupportCase):
             ticket.with_user(self.callcenter).write({"number": "X-2"})
         self.assertIn("given once, by its sequence", str(refused.exception))
         self.assertTrue(ticket.number.startswith("TCK-"))
+        # a migration run as superuser keeps the numbers it brings
+        migrated = self.env["support.ticket"].create(
+            {"name": "Dal vecchio sistema", "team_id": self.team.id, "number": "OLD-7"}
+        )
+        self.assertEqual(migrated.number, "OLD-7")
+        migrated.write({"number": "OLD-8"})
+        self.assertEqual(migrated.number, "OLD-8")
 
     # -- organization domains are a support administrator's call -------------------
 
