@@ -357,6 +357,13 @@ class TestPortalNewRequest(PortalCase):
         self.assertNotIn(
             ticket, self.env["support.ticket"].with_user(self.stranger_user).search([])
         )
+        # nor later: when Globex registers its domain again, or on any
+        # recompute of the organization
+        self.globex.support_email_domains = False
+        self.globex.support_email_domains = "globex.example.com"
+        self.assertFalse(ticket.organization_id)
+        ticket._compute_organization_id()
+        self.assertFalse(ticket.organization_id)
 
     def test_an_internal_user_without_create_right_opens_nothing(self):
         self.authenticate(self.tech_a.login, self.tech_a.login.ljust(8, "x"))

@@ -179,15 +179,9 @@ class SupportCustomerPortal(CustomerPortal):
                 )
         if errors:
             return {}, errors
-        # The organization follows the account, never the typed address: an
-        # address of another company's domain must not file the request
-        # among that company's tickets (seen by its portal users).
-        account = request.env.user.partner_id
-        organization = account._support_organization(
-            account.email, company=group.company_id
-        )
+        # The organization follows the account, never the typed address
+        # (support.ticket._support_requester_email).
         return {
-            "organization_id": organization.id,
             "name": subject,
             "description": plaintext2html(description),
             "partner_id": request.env.user.partner_id.id,

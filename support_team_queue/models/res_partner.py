@@ -225,7 +225,7 @@ class ResPartner(models.Model):
             )
             for ticket in tickets:
                 organization = self._support_find_organization(
-                    ticket.partner_email, company=ticket.company_id
+                    ticket._support_requester_email(), company=ticket.company_id
                 )
-                if organization:
+                if organization == company:
                     ticket.organization_id = organization

@@ -249,12 +249,21 @@ class SupportTicket(models.Model):
             if ticket.partner_id.email:
                 ticket.partner_email = ticket.partner_id.email
 
-    @api.depends("partner_id.commercial_partner_id", "partner_email")
+    @api.depends(
+        "partner_id.commercial_partner_id", "partner_id.email", "partner_email"
+    )
     def _compute_organization_id(self):
         for ticket in self:
             ticket.organization_id = ticket.partner_id._support_organization(
-                ticket.partner_email, company=ticket.company_id
+                ticket._support_requester_email(), company=ticket.company_id
             )
+
+    def _support_requester_email(self):
+        """The address that decides the organization: the requester's own
+        when known, never one typed for them (a customer on the portal must
+        not file a request among another company's tickets)."""
+        self.ensure_one()
+        return self.partner_id.email or self.partner_email
 
     @api.depends("organization_id.name", "partner_id.name", "partner_email")
     def _compute_requester_display(self):
