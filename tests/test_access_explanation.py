@@ -262,7 +262,15 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         user_b = self.company_user(
             company_b, "t_user_b", "support_team_queue.group_support_supervisor"
         )
-        self.assertIn(secret, self.env["support.ticket"].with_user(user_b).search([]))
+        # a supervisor of both companies: the panel has this company's too
+        user_b.company_ids = [Command.link(self.team.company_id.id)]
+        self.assertIn(
+            secret,
+            self.env["support.ticket"]
+            .with_user(user_b)
+            .with_context(allowed_company_ids=user_b.company_ids.ids)
+            .search([]),
+        )
         admin_a = new_test_user(
             self.env,
             login="t_support_admin_a",
@@ -272,6 +280,7 @@ class TestExplanationOnSeedScenario(ExplanationCase):
             user_b.with_user(admin_a).action_support_readable_tickets()
         )
         self.assertNotIn(secret, panel.sudo().line_ids.ticket_id)
+        self.assertIn(self.ticket_group_a, panel.sudo().line_ids.ticket_id)
         # the superuser's panel, every company's, lists it
         panel = self.open_panel(user_b.sudo().action_support_readable_tickets())
         self.assertIn(secret, panel.line_ids.ticket_id)

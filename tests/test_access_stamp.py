@@ -45,8 +45,8 @@ class TestAccessStamp(SupportCase):
             """a user given another role"""
             self.tech_a.support_role_id = self.role_tech_b
 
-        def add_operator_from_team():
-            """an operator added from the team"""
+        def remove_operator_from_team():
+            """an operator removed from the team"""
             self.team.operator_ids = [Command.unlink(self.loner.id)]
 
         def add_operator_from_user():
@@ -105,7 +105,7 @@ class TestAccessStamp(SupportCase):
             add_group_member,
             move_role,
             change_user_role,
-            add_operator_from_team,
+            remove_operator_from_team,
             add_operator_from_user,
             change_queue_mode,
             change_team_admin,

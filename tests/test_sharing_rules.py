@@ -411,3 +411,6 @@ class TestValidation(SharingCase):
             }
         )
         self.assertIn(own, Rule.search([]))
+        self.assertTrue(own.read(["name"]))
+        own.write({"access": "write"})
+        own.unlink()
