@@ -5,7 +5,9 @@ not tag them; the base classes below supply what it would have.
 """
 
 import contextlib
+import json
 from contextlib import contextmanager
+from xmlrpc.client import Fault
 
 from odoo import Command
 from odoo.exceptions import AccessError
@@ -272,3 +274,55 @@ class SupportHttpCase(_OdooTestAttributes, SeedScenarioMixin, HttpCase):
 
         with self.assertRaises(Fault) as caught, mute_logger("odoo.http"):
             yield caught
+
+
+class RpcTransportsMixin:
+    """The same call as a logged-in user over XML-RPC and over JSON-RPC
+    (``/web/dataset/call_kw``), for an ``HttpCase`` whose users' password
+    is their login, padded to eight characters (``new_test_user``)."""
+
+    @staticmethod
+    def password(user):
+        return user.login + "x" * (8 - len(user.login))
+
+    def xmlrpc(self, user, model, method, *args, **kwargs):
+        """(ok, raw text of the answer, result)"""
+        try:
+            with mute_logger("odoo.http"):
+                result = self.xmlrpc_object.execute_kw(
+                    self.env.cr.dbname,
+                    user.id,
+                    self.password(user),
+                    model,
+                    method,
+                    list(args),
+                    kwargs,
+                )
+        except Fault as fault:
+            return False, fault.faultString, None
+        return True, repr(result), result
+
+    def json_post(self, user, url, params):
+        self.authenticate(user.login, self.password(user))
+        body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                url,
+                data=json.dumps(body),
+                headers={"Content-Type": "application/json"},
+            )
+        self.assertEqual(response.status_code, 200)
+        payload = response.json()
+        return "error" not in payload, response.text, payload.get("result")
+
+    def jsonrpc(self, user, model, method, *args, **kwargs):
+        return self.json_post(
+            user,
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def both(self, user, model, method, *args, **kwargs):
+        """The same call over XML-RPC and over JSON-RPC."""
+        for name, transport in (("xmlrpc", self.xmlrpc), ("jsonrpc", self.jsonrpc)):
+            yield name, transport(user, model, method, *args, **kwargs)

@@ -7,13 +7,12 @@ see the ticket, so that a check that could never find the data fails.
 
 import base64
 import json
-from xmlrpc.client import Fault
 
 import odoo
 from odoo import Command
 from odoo.tools import mute_logger
 
-from .common import SupportHttpCase
+from .common import RpcTransportsMixin, SupportHttpCase
 
 SUBJECT = "Caldaia riservata ZQX-4411"
 DESCRIPTION = "Descrizione riservata KLM-7302"
@@ -25,7 +24,7 @@ ACTIVITY = "Richiamare il cliente YTR-6645"
 SECRETS = (SUBJECT, DESCRIPTION, MESSAGE, NOTE, ATTACHMENT, "JKD-8190", ACTIVITY)
 
 
-class TestRpcReadPaths(SupportHttpCase):
+class TestRpcReadPaths(RpcTransportsMixin, SupportHttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -71,54 +70,6 @@ class TestRpcReadPaths(SupportHttpCase):
             {"groups_id": [Command.link(env.ref("base.group_allow_export").id)]}
         )
         cls.env.flush_all()
-
-    # -- transports ----------------------------------------------------------
-
-    @staticmethod
-    def password(user):
-        return user.login + "x" * (8 - len(user.login))
-
-    def xmlrpc(self, user, model, method, *args, **kwargs):
-        """(ok, raw text of the answer, result)"""
-        try:
-            with mute_logger("odoo.http"):
-                result = self.xmlrpc_object.execute_kw(
-                    self.env.cr.dbname,
-                    user.id,
-                    self.password(user),
-                    model,
-                    method,
-                    list(args),
-                    kwargs,
-                )
-        except Fault as fault:
-            return False, fault.faultString, None
-        return True, repr(result), result
-
-    def json_post(self, user, url, params):
-        self.authenticate(user.login, self.password(user))
-        body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                url,
-                data=json.dumps(body),
-                headers={"Content-Type": "application/json"},
-            )
-        self.assertEqual(response.status_code, 200)
-        payload = response.json()
-        return "error" not in payload, response.text, payload.get("result")
-
-    def jsonrpc(self, user, model, method, *args, **kwargs):
-        return self.json_post(
-            user,
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def both(self, user, model, method, *args, **kwargs):
-        """The same call over XML-RPC and over JSON-RPC."""
-        for name, transport in (("xmlrpc", self.xmlrpc), ("jsonrpc", self.jsonrpc)):
-            yield name, transport(user, model, method, *args, **kwargs)
 
     def assertNoSecret(self, text, *secrets):
         for secret in secrets or SECRETS:

@@ -2,8 +2,11 @@ from . import ir_rule
 from . import mail_thread
 from . import mail_followers
 from . import mail_activity
+from . import mail_message
+from . import mail_notification
 from . import support_access_stamp_mixin
 from . import support_search_access_mixin
+from . import support_ticket_relation_search_mixin
 from . import support_role
 from . import support_queue_figures_mixin
 from . import support_team

@@ -13,7 +13,8 @@ EMAIL_DOMAIN_RE = re.compile(
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "support.ticket.relation.search.mixin"]
 
     support_ticket_ids = fields.One2many(
         "support.ticket", "partner_id", string="Support Tickets"

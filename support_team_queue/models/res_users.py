@@ -121,10 +121,12 @@ class ResUsers(models.Model):
             raise UserError(self.env._("Unsupported search on support groups."))
         # the members of the groups the searcher may read, and only if they
         # may read members at all: the search must not tell more than a read
-        Group = self.env["support.group"]
+        Group = self.env["support.group"].with_context(active_test=False)
         Group.check_field_access_rights("read", ["effective_user_ids"])
-        groups = Group.browse(value if isinstance(value, list | tuple) else [value])
-        readable = groups.exists()._filtered_access("read")
+        if isinstance(value, int):
+            value = [value]
+        # a list of ids, or the query of a sub-field ('support_group_ids.name')
+        readable = Group.search([("id", "in", value)]) if value else Group
         return [("id", "in", readable.sudo().effective_user_ids.ids)]
 
     @api.depends("support_role_id.parent_path")

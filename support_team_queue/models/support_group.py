@@ -21,6 +21,7 @@ class SupportGroup(models.Model):
         "support.queue.figures.mixin",
         "support.access.stamp.mixin",
         "support.search.access.mixin",
+        "support.ticket.relation.search.mixin",
     ]
     _support_ticket_field = "group_id"
     _order = "sequence, name"

@@ -18,6 +18,7 @@ class SupportTeam(models.Model):
         "mail.alias.mixin",
         "support.queue.figures.mixin",
         "support.access.stamp.mixin",
+        "support.ticket.relation.search.mixin",
     ]
     # what the ticket rules read of a team
     _support_stamped_fields = frozenset(

@@ -1,3 +1,5 @@
+import contextlib
+import contextvars
 import functools
 from datetime import timedelta
 
@@ -24,6 +26,20 @@ def _hours_between(start, end):
     if not start or not end:
         return 0.0
     return max((end - start).total_seconds(), 0) / 3600
+
+
+# Set while the workflow (Take, Wait, Release, Close, Reopen) writes what it
+# owns: a Python flag, which no RPC context can carry.
+_workflow_writing = contextvars.ContextVar("support_workflow_writing", default=False)
+
+
+@contextlib.contextmanager
+def _workflow_write():
+    token = _workflow_writing.set(True)
+    try:
+        yield
+    finally:
+        _workflow_writing.reset(token)
 
 
 class _ReachedIds(tuple):
@@ -142,6 +158,7 @@ class SupportTicket(models.Model):
             ("expired", "Expired"),
         ],
         required=True,
+        readonly=True,
         default="new",
         index=True,
         tracking=True,
@@ -315,15 +332,34 @@ class SupportTicket(models.Model):
             self.user_id = False
 
     @api.depends("number", "name")
-    @api.depends_context("support_refused")
+    @api.depends_context("uid", "support_refused", "support_names_for_readers")
     def _compute_display_name(self):
+        # Named in an access error (models/ir_rule.py), or shown beside a
+        # message to someone who no longer reads the ticket
+        # (models/mail_message.py): not a word of it.
         if self.env.context.get("support_refused"):
-            # named in an access error (models/ir_rule.py): not a word of it
-            for ticket in self:
-                ticket.display_name = self.env._("Ticket #%s", ticket.id)
-            return
+            anonymous = self
+        elif self.env.context.get("support_names_for_readers"):
+            anonymous = self - self._support_filtered_readable_by(self.env.user)
+        else:
+            anonymous = self.browse()
         for ticket in self:
-            ticket.display_name = f"{ticket.number} {ticket.name or ''}".strip()
+            if ticket in anonymous:
+                ticket.display_name = self.env._("Ticket #%s", ticket.id)
+            else:
+                ticket.display_name = f"{ticket.number} {ticket.name or ''}".strip()
+
+    def _support_filtered_readable_by(self, user):
+        """The tickets of ``self`` that ``user`` may read, in their own
+        companies (the caller's may not all be theirs)."""
+        if user._is_superuser():
+            return self
+        readable = (
+            self.with_user(user)
+            .with_context(allowed_company_ids=user.company_ids.ids, active_test=False)
+            ._filtered_access("read")
+        )
+        return self.browse(readable.ids)
 
     @api.model
     def _search(self, domain, *args, **kwargs):
@@ -653,8 +689,62 @@ class SupportTicket(models.Model):
         self.ensure_one()
         return self.env["support.access.explanation"]._support_open_for_ticket(self)
 
+    # --- What the workflow owns ---
+    # SPEC "Nothing leaks beside the rules": the fields the workflow owns
+    # (the state and its dates, the company that follows the team, the
+    # stored figures and displays: every field readonly in the model)
+    # change through the workflow buttons, the mail gateway, expiry and
+    # the ORM's computes only. A user's write of them would skip Take and
+    # Close, falsify the dashboard, or, for the company, take a ticket out
+    # of everyone's reach: a delete in effect. Archiving hides a ticket from
+    # the queue and the history: it needs the right to delete it.
+
+    def _workflow_owned_fields(self, names):
+        return sorted(
+            name
+            for name in names
+            if name in self._fields and self._fields[name].readonly and name != "number"
+        )
+
+    def _check_workflow_owned_fields(self, vals):
+        if self.env.su or _workflow_writing.get():
+            return
+        owned = self._workflow_owned_fields(vals)
+        if owned:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a ticket change only through its workflow "
+                    "(Take, Wait, Release, Close, Reopen), never by a direct write.",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in owned
+                    ),
+                )
+            )
+        if "active" in vals and any(t.active != bool(vals["active"]) for t in self):
+            self.check_access("unlink")
+
+    def _workflow_write_vals(self, vals):
+        """Write ``vals``, which may hold fields the workflow owns, with the
+        user's rights: for the workflow buttons only."""
+        with _workflow_write():
+            return self.write(vals)
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                self._check_workflow_owned_fields(vals)
+            # nor through defaults given in the context
+            context = {
+                key: value
+                for key, value in self.env.context.items()
+                if not (
+                    key.startswith("default_")
+                    and self._workflow_owned_fields([key.removeprefix("default_")])
+                )
+            }
+            self = self.with_env(self.env(context=context))
         sequence = self.env["ir.sequence"]
         new = self.env._("New")
         for vals in vals_list:
@@ -676,6 +766,7 @@ class SupportTicket(models.Model):
         return tickets
 
     def write(self, vals):
+        self._check_workflow_owned_fields(vals)
         if (
             "number" in vals
             and not self.env.su
@@ -693,6 +784,8 @@ class SupportTicket(models.Model):
         moved = self.browse()
         if "team_id" in vals:
             moved = self.filtered(lambda t: t.team_id.id != vals["team_id"])
+        readers_change = bool(self._support_reader_fields & vals.keys())
+        previous_requesters = [t.partner_id for t in self] if readers_change else []
         result = super().write(vals)
         if moved and moved._check_access("create"):
             # Odoo checks the write rules on the ticket as it was: a ticket
@@ -708,7 +801,14 @@ class SupportTicket(models.Model):
             )
         # the forwarder may no longer read the ticket: sudo, same user
         forwarded.sudo()._support_notify_group_assignment()
+        if readers_change:
+            self._support_unsubscribe_lost_readers(previous_requesters)
         return result
+
+    # the ticket's own fields that decide who reads it (the record rules)
+    _support_reader_fields = frozenset(
+        ("partner_id", "organization_id", "user_id", "group_id", "team_id")
+    )
 
     def _support_check_many2one_values(self, vals):
         """Refuse anything but a record id for a many2one: over RPC, Odoo
@@ -821,7 +921,7 @@ class SupportTicket(models.Model):
         now = fields.Datetime.now()
         for ticket in self:
             previous = ticket.user_id
-            ticket.write(
+            ticket._workflow_write_vals(
                 {
                     "user_id": self.env.uid,
                     "state": "in_progress",
@@ -849,14 +949,14 @@ class SupportTicket(models.Model):
             vals = {"state": "waiting"}
             if not ticket.user_id:
                 vals.update(user_id=self.env.uid, date_taken=ticket.date_taken or now)
-            ticket.write(vals)
+            ticket._workflow_write_vals(vals)
         return True
 
     def action_release(self):
         """Give the ticket back to its group's (or the team's) queue."""
         self._support_lock()
         self._check_open()
-        self.write({"user_id": False, "state": "new"})
+        self._workflow_write_vals({"user_id": False, "state": "new"})
         return True
 
     def action_close(self):
@@ -869,13 +969,13 @@ class SupportTicket(models.Model):
             vals = {"state": "closed", "date_closed": now}
             if not ticket.user_id:
                 vals["user_id"] = self.env.uid
-            ticket.write(vals)
+            ticket._workflow_write_vals(vals)
         return True
 
     def action_reopen(self):
         reopen = self.filtered(lambda t: t.state not in OPEN_STATES)
         for ticket in reopen:
-            ticket.write(
+            ticket._workflow_write_vals(
                 {
                     "state": "in_progress" if ticket.user_id else "new",
                     "date_closed": False,
@@ -920,11 +1020,7 @@ class SupportTicket(models.Model):
         # the e-mail carries the ticket: only to who may read it
         # (in the recipient's companies: the creator's may not all be theirs)
         users = users.filtered(
-            lambda user: (
-                self.with_user(user)
-                .with_context(allowed_company_ids=user.company_ids.ids)
-                .has_access("read")
-            )
+            lambda user: self._support_filtered_readable_by(user) == self
         )
         langs = {}
         for user in users:
@@ -1021,7 +1117,7 @@ class SupportTicket(models.Model):
                     ("create_date", "<=", now - timedelta(hours=team.expire_hours)),
                 ]
             )
-            tickets.write({"state": "expired", "date_closed": now})
+            tickets._workflow_write_vals({"state": "expired", "date_closed": now})
         return True
 
     # --- Portal ---
@@ -1141,6 +1237,40 @@ class SupportTicket(models.Model):
             # as for e-mail replies; sudo: see _support_reopen_on_customer_reply
             self.sudo().date_last_activity = fields.Datetime.now()
         return res
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        # Odoo notifies every follower and every partner named: one who may
+        # no longer read the ticket (forwarded away, out of the group) would
+        # still receive, and read, its new messages. Partners without a user
+        # (the requester's contact, an address copied) are the customer's
+        # side: they keep receiving the replies.
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if len(self) != 1:
+            return recipients
+        users = self.env["res.users"].sudo().browse(
+            {r["uid"] for r in recipients if r.get("uid")}
+        )
+        readers = {user.id for user in users if self._support_filtered_readable_by(user)}
+        return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
+
+    def _support_unsubscribe_lost_readers(self, previous_requesters):
+        """After a change of who owns or asked for the tickets, their
+        followers who may no longer read them stop following them, and so
+        does a previous requester without an account."""
+        for ticket, previous in zip(self, previous_requesters, strict=True):
+            followers = ticket.sudo().message_partner_ids
+            lost = followers.filtered(
+                lambda partner, ticket=ticket: (
+                    not any(
+                        ticket._support_filtered_readable_by(user)
+                        for user in partner.with_context(active_test=False).user_ids
+                    )
+                    if partner.user_ids
+                    else partner == previous and partner != ticket.partner_id
+                )
+            )
+            if lost:
+                ticket.sudo().message_unsubscribe(lost.ids)
 
     # --- Mail gateway ---
 
