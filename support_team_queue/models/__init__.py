@@ -1,3 +1,4 @@
+from . import ir_attachment
 from . import ir_rule
 from . import mail_thread
 from . import mail_followers
