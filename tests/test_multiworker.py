@@ -275,3 +275,66 @@ def test_membership_counts_agree_on_every_worker(server):
     assert counts["tech_b"] == {expected}
     assert expected > 0
     assert len(pids) == 2
+
+
+def test_side_doors_stay_closed_on_every_worker(server):
+    """What tests/test_side_doors.py checks in one process, asked of both
+    workers over XML-RPC: tech_b learns nothing of a Gruppo A ticket
+    through its notifications or a partner search, and the call center
+    cannot move it out of its company or close it by a write."""
+    ticket = server.ref("support_team_queue.ticket_group_a_via_tal_dei_tali")
+    tech_a_partner = server.call(
+        "tech_a", "res.users", "read", [server.uid("tech_a")], ["partner_id"]
+    )[0]["partner_id"][0]
+    message = server.call(
+        "resp_a",
+        "support.ticket",
+        "message_post",
+        [ticket],
+        body="Risposta per i lavoratori",
+        message_type="comment",
+        subtype_xmlid="mail.mt_comment",
+        partner_ids=[tech_a_partner],
+    )
+    try:
+        _side_doors_stay_closed(server, ticket, message)
+    finally:
+        server.call("admin", "mail.message", "unlink", [message])
+
+
+def _side_doors_stay_closed(server, ticket, message):
+    notifications = server.call(
+        "admin", "mail.notification", "search", [("mail_message_id", "=", message)]
+    )
+    assert notifications
+    before = server.call(
+        "admin", "support.ticket", "read", [ticket], ["state", "company_id"]
+    )[0]
+
+    def ask():
+        seen = server.call(
+            "tech_b", "mail.notification", "search", [("id", "in", notifications)]
+        )
+        requesters = server.call(
+            "tech_b", "res.partner", "search", [("support_ticket_ids", "in", [ticket])]
+        )
+        refusals = []
+        for vals in ({"state": "closed"}, {"company_id": False}):
+            try:
+                server.call("callcenter", "support.ticket", "write", [ticket], vals)
+                refusals.append("written")
+            except xmlrpc.client.Fault as fault:
+                refusals.append("only through its workflow" in fault.faultString)
+        return seen, requesters, refusals
+
+    answers, pids = ask_both_workers(server, ask)
+    assert answers == [([], [], [True, True])] * len(answers)
+    assert len(pids) == 2
+    after = server.call(
+        "admin", "support.ticket", "read", [ticket], ["state", "company_id"]
+    )[0]
+    assert after == before
+    # positive control: the reader of the ticket finds its notifications
+    assert server.call(
+        "tech_a", "mail.notification", "search", [("id", "in", notifications)]
+    ) == notifications

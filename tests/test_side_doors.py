@@ -385,3 +385,30 @@ class TestFollowersWhoLoseAccess(SupportCase):
         with mute_logger("odoo.models"):
             reply = self._post_as_resp_a(REPLY)
         self.assertNotIn(customer, reply.notified_partner_ids)
+
+
+class TestExistenceOfAnId(SupportCase):
+    """What the addon decides for an id one may not read (Odoo-wide, ids are
+    sequential and ``exists()`` is unfiltered): that a ticket of that id
+    exists is not hidden; nothing else of it is told."""
+
+    def test_existence_is_told_and_nothing_more(self):
+        ticket = self.new_ticket(SUBJECT, group=self.group_a)
+        Ticket = self.env["support.ticket"].with_user(self.tech_b)
+        self.assertEqual(Ticket.browse(ticket.id).exists(), Ticket.browse(ticket.id))
+        missing = Ticket.browse(ticket.id + 1000)
+        self.assertFalse(missing.exists())
+        for call in (
+            lambda record: record.get_metadata(),
+            lambda record: record.check_access("read"),
+            lambda record: record.read(["create_uid"]),
+        ):
+            with self.assertRaises(AccessError) as caught, mute_logger("odoo.models"):
+                call(Ticket.browse(ticket.id))
+            self.assertNotIn("QWE-7731", str(caught.exception))
+            self.assertNotIn(self.env.user.name, str(caught.exception))
+        # a reader gets the metadata
+        self.assertEqual(
+            Ticket.with_user(self.resp_a).browse(ticket.id).get_metadata()[0]["id"],
+            ticket.id,
+        )
