@@ -180,7 +180,7 @@ class SupportCustomerPortal(CustomerPortal):
         if errors:
             return {}, errors
         # The organization follows the account, never the typed address
-        # (support.ticket._support_requester_email).
+        # (res.partner._support_organization).
         return {
             "name": subject,
             "description": plaintext2html(description),

@@ -174,12 +174,26 @@ class ResPartner(models.Model):
     @api.model
     def _support_organization(self, email, company=None):
         """Supremo's organization of a requester (``self``, a contact or
-        nothing) writing from ``email``: their company, else the company
-        that registered the domain of the address."""
+        nothing) writing from ``email``: their company, else, for a
+        requester without a user account, the company that registered the
+        domain of the address.
+
+        A customer's organization comes from their account's company, never
+        from an address they typed or changed themselves: a portal or
+        internal user edits their own e-mail (/my/account, preferences), so
+        the domain rule is only for the contacts the mail gateway creates
+        for unknown senders, and for tickets with no requester."""
         commercial = self.commercial_partner_id
         if commercial.is_company:
             return commercial
+        if self._support_has_account():
+            return self.browse()
         return self._support_find_organization(email, company=company)
+
+    def _support_has_account(self):
+        """Whether the contact is a user's (archived users included: the
+        address may still be one they set themselves)."""
+        return bool(self.sudo().with_context(active_test=False).user_ids)
 
     def _support_find_organization(self, email, company=None):
         """The company that registered the domain of ``email`` (or of a
@@ -225,8 +239,5 @@ class ResPartner(models.Model):
                 ]
             )
             for ticket in tickets:
-                organization = self._support_find_organization(
-                    ticket._support_requester_email(), company=ticket.company_id
-                )
-                if organization == company:
-                    ticket.organization_id = organization
+                if ticket._support_expected_organization() == company:
+                    ticket.organization_id = company

@@ -266,19 +266,30 @@ class SupportTicket(models.Model):
             if ticket.partner_id.email:
                 ticket.partner_email = ticket.partner_id.email
 
+    # partner_id.user_ids: a contact who gets an account follows the
+    # account's rule from then on (res.partner._support_organization)
     @api.depends(
-        "partner_id.commercial_partner_id", "partner_id.email", "partner_email"
+        "partner_id.commercial_partner_id",
+        "partner_id.email",
+        "partner_id.user_ids",
+        "partner_email",
     )
     def _compute_organization_id(self):
         for ticket in self:
-            ticket.organization_id = ticket.partner_id._support_organization(
-                ticket._support_requester_email(), company=ticket.company_id
-            )
+            ticket.organization_id = ticket._support_expected_organization()
+
+    def _support_expected_organization(self):
+        """The organization the ticket's requester gives it: their account's
+        company, or, for a requester without an account, the company that
+        registered their address's domain."""
+        self.ensure_one()
+        return self.partner_id._support_organization(
+            self._support_requester_email(), company=self.company_id
+        )
 
     def _support_requester_email(self):
-        """The address that decides the organization: the requester's own
-        when known, never one typed for them (a customer on the portal must
-        not file a request among another company's tickets)."""
+        """The address that decides the organization of a requester without
+        an account: the contact's own when known, never one typed for them."""
         self.ensure_one()
         return self.partner_id.email or self.partner_email
 
