@@ -1,6 +1,7 @@
 import contextlib
 import contextvars
 import functools
+import uuid
 from datetime import timedelta
 
 import psycopg2.errors
@@ -88,21 +89,34 @@ class SupportTicket(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Requester", index=True, tracking=True
     )
+    # precomputed: a ticket is stored with its organization, so that every
+    # later computation of it is a change (see _compute_organization_id)
     partner_email = fields.Char(
         string="Requester Email",
         compute="_compute_partner_email",
         store=True,
         readonly=False,
+        precompute=True,
     )
     organization_id = fields.Many2one(
         "res.partner",
         compute="_compute_organization_id",
         store=True,
         readonly=False,
+        precompute=True,
         index=True,
         domain=[("is_company", "=", True)],
         help="The requester's company, or the company whose support e-mail "
         "domains include the requester's e-mail domain.",
+    )
+    # The portal link's token (portal.mixin) is the requester's: the
+    # customers who read the ticket and the Support Administrators read it,
+    # other staff do not (Odoo's own flows read it as superuser: the portal
+    # pages, the chatter with a token, the link in a notification); nobody
+    # writes it (``write``), and a new one replaces it when the ticket
+    # changes requester or organization (``_support_renew_portal_token``).
+    access_token = fields.Char(
+        groups="base.group_portal,support_team_queue.group_support_admin"
     )
     requester_display = fields.Char(
         string="Requester or Organization",
@@ -275,8 +289,15 @@ class SupportTicket(models.Model):
         "partner_email",
     )
     def _compute_organization_id(self):
+        moved = self.browse()
         for ticket in self:
-            ticket.organization_id = ticket._support_expected_organization()
+            organization = ticket._support_expected_organization()
+            # the stored value is still the old one here (Odoo's compute
+            # protocol); a new record (created, or a form's) has none yet
+            if isinstance(ticket.id, int) and ticket.organization_id != organization:
+                moved |= ticket
+            ticket.organization_id = organization
+        moved._support_renew_portal_token()
 
     def _support_expected_organization(self):
         """The organization the ticket's requester gives it: their account's
@@ -771,6 +792,8 @@ class SupportTicket(models.Model):
                 vals["number"] = sequence.next_by_code("support.ticket") or new
         for vals in vals_list:
             self._support_check_many2one_values(vals)
+        if not self.env.su and any("access_token" in vals for vals in vals_list):
+            raise AccessError(self._support_token_refusal())
         tickets = super().create(vals_list)
         # told whatever the creator may read: sudo, with the same user
         tickets.sudo()._support_notify_new_tickets()
@@ -786,7 +809,14 @@ class SupportTicket(models.Model):
             raise UserError(
                 self.env._("A ticket's number is given once, by its sequence.")
             )
+        if "access_token" in vals and not self.env.su:
+            raise AccessError(self._support_token_refusal())
         self._support_check_many2one_values(vals)
+        requester = {}
+        if {"partner_id", "organization_id"} & vals.keys():
+            requester = {
+                ticket.id: ticket._support_token_holder() for ticket in self.sudo()
+            }
         if {"state", "user_id", "group_id"} & vals.keys():
             vals = dict(vals, date_last_activity=fields.Datetime.now())
         forwarded = self.browse()
@@ -810,6 +840,15 @@ class SupportTicket(models.Model):
                     team=moved.sudo().team_id[:1].name,
                 )
             )
+        if requester:
+            # a ticket whose token the new organization's computation
+            # already replaced is not renewed twice
+            self.sudo().filtered(
+                lambda t: (
+                    t._support_token_holder()[:2] != requester[t.id][:2]
+                    and t.access_token == requester[t.id][2]
+                )
+            )._support_renew_portal_token()
         # the forwarder may no longer read the ticket: sudo, same user
         forwarded.sudo()._support_notify_group_assignment()
         if readers_change:
@@ -820,6 +859,29 @@ class SupportTicket(models.Model):
     _support_reader_fields = frozenset(
         ("partner_id", "organization_id", "user_id", "group_id", "team_id")
     )
+
+    # --- Portal token ---
+
+    def _support_token_refusal(self):
+        return self.env._(
+            "A ticket's portal link is made by Odoo only: its access token "
+            "cannot be set."
+        )
+
+    def _support_token_holder(self):
+        """(requester, organization, token): whom the token was made for."""
+        self.ensure_one()
+        return (self.partner_id.id, self.organization_id.id, self.access_token)
+
+    def _support_renew_portal_token(self):
+        """A new token, as portal.mixin makes them, for the tickets that have
+        one: the link mailed to the former requester or organization no
+        longer opens the ticket, its chatter or its files. Tickets without a
+        token get one when a link is first needed."""
+        for ticket in self.sudo().filtered("access_token"):
+            ticket.with_context(tracking_disable=True).write(
+                {"access_token": str(uuid.uuid4())}
+            )
 
     def _support_check_many2one_values(self, vals):
         """Refuse anything but a record id for a many2one: over RPC, Odoo
