@@ -1,1 +1,2 @@
+from . import mail_compose_message  # noqa: F401
 from . import support_access_explanation  # noqa: F401
