@@ -65,8 +65,10 @@ class ResPartner(models.Model):
         groups="support_team_queue.group_support_admin",
         help="E-mail domains of this organization, separated by commas or "
         "spaces, e.g. rossi-impianti.it, rossi.com. Tickets from these "
-        "addresses (or their subdomains) belong to this organization. "
-        "A domain belongs to one company only.",
+        "addresses (or their subdomains) belong to this organization when "
+        "the requester has no user account: customers with an account "
+        "belong to their account's company. A domain belongs to one "
+        "company only.",
     )
 
     @api.model

@@ -106,8 +106,9 @@ class SupportTicket(models.Model):
         precompute=True,
         index=True,
         domain=[("is_company", "=", True)],
-        help="The requester's company, or the company whose support e-mail "
-        "domains include the requester's e-mail domain.",
+        help="The requester's company; for a requester with no user account "
+        "and no company, the company whose support e-mail domains include "
+        "their e-mail domain.",
     )
     # The portal link's token (portal.mixin) is the requester's: the
     # customers who read the ticket and the Support Administrators read it,
