@@ -412,3 +412,138 @@ class TestExistenceOfAnId(SupportCase):
             Ticket.with_user(self.resp_a).browse(ticket.id).get_metadata()[0]["id"],
             ticket.id,
         )
+
+
+class TestTheConversationOfATicket(SupportCase):
+    """A ticket's messages, scheduled messages and activities are written,
+    and read, by those who may post on or read the ticket: following it,
+    being named on one of its messages or assigned one of its activities
+    grants nothing once the ticket is out of reach."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
+        cls.requester = cls.env["res.partner"].create({"name": "Richiedente"})
+        cls.ticket = cls.new_ticket(SUBJECT, group=cls.group_a)
+        cls.ticket.partner_id = cls.requester
+        cls.ticket.message_subscribe(cls.tech_a.partner_id.ids)
+        cls.message = cls.ticket.with_user(cls.resp_a).message_post(
+            body=REPLY,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=cls.tech_b.partner_id.ids,
+        )
+        cls.activity = cls.ticket.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Richiamare", user_id=cls.tech_a.id
+        )
+        # tech_a leaves the group: still a follower, still the assignee
+        cls.group_a.role_ids = [Command.unlink(cls.role_tech_a.id)]
+
+    def test_a_former_follower_cannot_post(self):
+        self.assertNotSees(self.tech_a, self.ticket)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.ticket.with_user(self.tech_a).message_post(
+                body="Intruso", message_type="comment"
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.env["mail.message"].with_user(self.tech_a).create(
+                {
+                    "model": "support.ticket",
+                    "res_id": self.ticket.id,
+                    "body": "Finta risposta del cliente",
+                    "message_type": "email",
+                    "author_id": self.requester.id,
+                }
+            )
+        # positive control: a reader posts
+        self.ticket.with_user(self.resp_a).message_post(body="Ok", message_type="comment")
+
+    def test_a_named_recipient_neither_answers_nor_rewrites(self):
+        self.assertNotSees(self.tech_b, self.ticket)
+        Message = self.env["mail.message"].with_user(self.tech_b)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            Message.create(
+                {
+                    "model": "support.ticket",
+                    "res_id": self.ticket.id,
+                    "parent_id": self.message.id,
+                    "body": "Risposta iniettata",
+                    "message_type": "comment",
+                }
+            )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            Message.browse(self.message.id).write({"body": "Riscritto"})
+        self.assertIn(REPLY, self.message.body)
+        # positive control: its author edits their own message
+        self.message.with_user(self.resp_a).write({"body": "Corretto"})
+
+    def test_a_former_assignee_no_longer_reads_the_activity(self):
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.activity.with_user(self.tech_a).read(["summary", "res_name"])
+        self.assertEqual(
+            self.activity.with_user(self.resp_a).read(["summary"])[0]["summary"],
+            "Richiamare",
+        )
+
+    def test_marking_an_activity_done_carries_no_file_of_another_ticket(self):
+        other = self.new_ticket("Altro segreto", group=self.group_b)
+        secret_file = self.env["ir.attachment"].create(
+            {
+                "name": "segreto.txt",
+                "raw": b"x",
+                "res_model": "support.ticket",
+                "res_id": other.id,
+            }
+        )
+        mine = self.new_ticket("Mio", user=self.tech_a)
+        activity = mine.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Fatto", user_id=self.tech_a.id
+        )
+        self.assertNotSees(self.tech_a, other)
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            activity.with_user(self.tech_a).action_feedback(
+                feedback="ok", attachment_ids=secret_file.ids
+            )
+        self.assertEqual(secret_file.res_id, other.id)
+        # positive control: done without a file
+        activity.with_user(self.tech_a).action_feedback(feedback="ok")
+
+    def test_scheduled_messages_are_the_readers(self):
+        scheduled = self.env["mail.scheduled.message"].create(
+            {
+                "model": "support.ticket",
+                "res_id": self.ticket.id,
+                "body": "Programmato XKQ-1",
+                "scheduled_date": "2999-01-01 10:00:00",
+                "author_id": self.resp_a.partner_id.id,
+            }
+        )
+        for user in (self.tech_b, self.resp_b):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError), mute_logger("odoo.models"):
+                    scheduled.with_user(user).read(["body"])
+        self.assertIn(
+            "XKQ-1", scheduled.with_user(self.resp_a).read(["body"])[0]["body"]
+        )
+
+
+class TestOrdinaryUseStays(SupportCase):
+    def test_an_import_by_database_id_still_works(self):
+        ticket = self.new_ticket("Importato", group=self.group_a)
+        result = (
+            self.env["support.ticket"]
+            .with_user(self.supervisor)
+            .load([".id", "name"], [[str(ticket.id), "Rinominato"]])
+        )
+        self.assertFalse(result["messages"], result["messages"])
+        self.assertEqual(ticket.name, "Rinominato")
+
+    def test_partners_by_ticket_names(self):
+        requester = self.env["res.partner"].create({"name": "Cliente Stampante"})
+        ticket = self.new_ticket("Stampante QWV", group=self.group_a)
+        ticket.partner_id = requester
+        Partner = self.env["res.partner"]
+        domain = [("support_ticket_ids", "in", ["Stampante QWV"])]
+        self.assertEqual(Partner.with_user(self.resp_a).search(domain), requester)
+        self.assertFalse(Partner.with_user(self.tech_b).search(domain))

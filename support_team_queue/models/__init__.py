@@ -4,6 +4,7 @@ from . import mail_thread
 from . import mail_followers
 from . import mail_activity
 from . import mail_message
+from . import mail_scheduled_message
 from . import mail_notification
 from . import support_access_stamp_mixin
 from . import support_search_access_mixin

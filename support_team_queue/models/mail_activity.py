@@ -1,11 +1,13 @@
-from odoo import models
+from odoo import api, models
+from odoo.osv import expression
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
     def _check_access(self, operation):
-        """On a ticket, an activity that is not one's own needs write access.
+        """On a ticket, an activity is read by the ticket's readers, and one
+        that is not one's own needs write access.
 
         Readers may post on a ticket (its ``_mail_post_access`` is "read":
         customers and technicians answer), and Odoo applies the same right
@@ -16,8 +18,10 @@ class MailActivity(models.Model):
         right to change the ticket, as any change of it does. One's own
         reminders stay open to every reader."""
         result = super()._check_access(operation)
-        if operation == "read" or self.env.su or not self:
+        if self.env.su or not self:
             return result
+        if operation == "read":
+            return self._support_check_read(result)
         forbidden = result[0] if result else self.browse()
         user = self.env.user
         others = (
@@ -42,3 +46,52 @@ class MailActivity(models.Model):
             self.env
         )
         return forbidden, lambda: forbidden._make_access_error(operation)
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # Odoo reads an activity through a search, in which its assignee
+        # finds it whatever the ticket: a ticket's activities are found by
+        # the ticket's readers only
+        if not self.env.su:
+            Ticket = self.env["support.ticket"].sudo(False)
+            tickets = [("res_model", "!=", "support.ticket")]
+            if Ticket.has_access("read"):
+                readable = Ticket.with_context(active_test=False)._search([])
+                tickets = ["|", *tickets, ("res_id", "in", readable)]
+            domain = expression.AND([domain, tickets])
+        return super()._search(domain, *args, **kwargs)
+
+    def _support_check_read(self, result):
+        """A ticket's activity is read by the ticket's readers only: Odoo
+        also lets its assignee read it, and someone forwarded away from the
+        ticket would keep reading its summary, its note and the ticket's
+        name."""
+        forbidden = result[0] if result else self.browse()
+        on_tickets = (
+            (self - forbidden)
+            .sudo()
+            .filtered(lambda a: a.res_model == "support.ticket" and a.res_id)
+        )
+        if not on_tickets:
+            return result
+        tickets = self.env["support.ticket"].browse(set(on_tickets.mapped("res_id")))
+        allowed = set(tickets.exists()._filtered_access("read").ids)
+        refused = on_tickets.filtered(lambda a: a.res_id not in allowed)
+        if not refused:
+            return result
+        forbidden |= self.browse(refused.ids)
+        return forbidden, lambda: forbidden._make_access_error("read")
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # Odoo posts the feedback as superuser, with the files given: on a
+        # ticket they pass the same check as a message of the user's own
+        # (support.ticket._support_check_attachments_for_post)
+        if attachment_ids and not self.env.su:
+            for activity in self.sudo().filtered(
+                lambda a: a.res_model == "support.ticket" and a.res_id
+            ):
+                ticket = self.env["support.ticket"].browse(activity.res_id)
+                ticket._support_check_attachments_for_post(
+                    attachment_ids, {"res_id": ticket.id}
+                )
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

@@ -64,8 +64,17 @@ class SupportTicketRelationSearchMixin(models.AbstractModel):
             return [leaf]  # names, any, ...: Odoo applies the rules itself
         if isinstance(value, int):
             value = [value]
-        if may_read:
-            readable = tickets._search([("id", "in", list(value))])
-        else:
+        if not may_read:
             readable = []
+        elif (
+            isinstance(value, list | tuple)
+            and value
+            and all(isinstance(item, str) for item in value)
+        ):
+            # names, as Odoo reads them for x2many conditions
+            readable = tickets._search(
+                expression.OR([[("display_name", "ilike", name)] for name in value])
+            )
+        else:  # ids, or a query
+            readable = tickets._search([("id", "in", value)])
         return [(fname, _ID_OPERATORS[operator], readable)]
