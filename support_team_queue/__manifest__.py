@@ -17,6 +17,7 @@
         "data/mail_template_data.xml",
         "data/mail_canned_response_data.xml",
         "data/support_cron.xml",
+        "data/support_team_data.xml",
         "views/support_ticket_views.xml",
         "views/support_team_views.xml",
         "views/support_group_views.xml",

@@ -344,6 +344,10 @@ class TestExplanationOnGeneratedScenario(ExplanationCase):
                 "ticket_access": "public_read",
             }
         )
+        # a group's direct members and a ticket's operator are of its team
+        # (its operators; for a ticket also its administrator and the
+        # supervisor, user 0)
+        members = {cls.team_private: users[:15], cls.team_open: users[15:28]}
         Group = env["support.group"]
         groups = {cls.team_private: [], cls.team_open: []}
         for i in range(10):
@@ -353,7 +357,9 @@ class TestExplanationOnGeneratedScenario(ExplanationCase):
                 "name": f"Gruppo {i}",
                 "team_id": team.id,
                 "user_ids": [
-                    Command.set([u.id for u in rng.sample(users, rng.randint(0, 3))])
+                    Command.set(
+                        [u.id for u in rng.sample(members[team], rng.randint(0, 3))]
+                    )
                 ],
                 "role_ids": [
                     Command.set([r.id for r in rng.sample(roles, rng.randint(0, 2))])
@@ -381,7 +387,8 @@ class TestExplanationOnGeneratedScenario(ExplanationCase):
         vals_list = []
         for i in range(150):
             team = rng.choice([cls.team_private, cls.team_open])
-            owner = rng.choice(users + [None] * 12)
+            holders = [*members[team], team.admin_id, users[0]]
+            owner = rng.choice(holders + [None] * 12)
             group = rng.choice(groups[team] + [None] * 6)
             vals_list.append(
                 {

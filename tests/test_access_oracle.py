@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import mute_logger
 
 from .common import MODULE, SupportCase
@@ -104,6 +104,9 @@ def desks(draw):
     ]
     user_ids = st.integers(0, n_users - 1)
     role_ids = st.integers(0, n_roles - 1)
+    # a group's direct members are operators of its team; a ticket's
+    # operator also may be the team's administrator or a supervisor
+    partial = Oracle({"roles": roles, "users": users, "teams": teams})
     groups = []
     for index in range(draw(st.integers(0, 4))):
         team = draw(st.integers(0, n_teams - 1))
@@ -111,7 +114,11 @@ def desks(draw):
         groups.append(
             {
                 "team": team,
-                "users": draw(st.sets(user_ids, max_size=2)),
+                "users": draw(
+                    st.sets(st.sampled_from(sorted(partial.operators(team))), max_size=2)
+                )
+                if partial.operators(team)
+                else set(),
                 "roles": draw(st.sets(role_ids, max_size=2)),
                 "role_subtrees": draw(st.sets(role_ids, max_size=1)),
                 # nesting only of earlier groups of the team: never a cycle
@@ -152,7 +159,9 @@ def desks(draw):
         tickets.append(
             {
                 "team": team,
-                "user": draw(user_ids | st.none()),
+                "user": draw(st.sampled_from(partial.holders_of(team)) | st.none())
+                if partial.holders_of(team)
+                else None,
                 "group": draw(st.one_of(st.none(), st.sampled_from(team_groups)))
                 if team_groups
                 else None,
@@ -226,6 +235,8 @@ COVERING_DESK = {
         {"role": None, "profile": AGENT, "team": 1},
         # in the write share's target only (role 2 is under role 0)
         {"role": 2, "profile": AGENT, "team": 1},
+        # a direct member of group 1
+        {"role": None, "profile": READONLY, "team": 0},
     ],
     "teams": [
         {"queue_mode": "open", "ticket_access": "public_read", "admin": 3},
@@ -239,7 +250,7 @@ COVERING_DESK = {
             "role_subtrees": {1},
             "groups": set(),
         },
-        {"team": 0, "users": {4}, "roles": {0}, "role_subtrees": set(), "groups": {0}},
+        {"team": 0, "users": {6}, "roles": {0}, "role_subtrees": set(), "groups": {0}},
     ],
     "rules": [
         {
@@ -262,10 +273,11 @@ COVERING_DESK = {
         {"team": 0, "user": None, "group": 1},
         {"team": 0, "user": None, "group": None},
         {"team": 1, "user": 4, "group": None},
-        # user 0 reads it as user 1's superior only
-        {"team": 1, "user": 1, "group": None},
-        # user 1 reads it by the team's public level only
-        {"team": 0, "user": 4, "group": None},
+        # user 0 reads it as user 5's superior only
+        {"team": 1, "user": 5, "group": None},
+        # user 1 reads it by the team's public level only (user 3 holds it
+        # as the team's administrator)
+        {"team": 0, "user": 3, "group": None},
         # user 5 edits it by the read-write share only
         {"team": 0, "user": None, "group": 0},
     ],
@@ -327,6 +339,20 @@ class Oracle:
 
     def operators(self, team):
         return {u for u, user in enumerate(self.desk["users"]) if user["team"] == team}
+
+    def holders_of(self, team):
+        """Who may be the operator of the team's tickets: its operators, its
+        administrator, and supervisors."""
+        admin = self.desk["teams"][team]["admin"]
+        return sorted(
+            self.operators(team)
+            | ({admin} if admin is not None else set())
+            | {
+                u
+                for u in range(len(self.desk["users"]))
+                if self.profile(u) >= SUPERVISOR
+            }
+        )
 
     def source_owns(self, rule, ticket):
         kind, value = rule["source"]
@@ -602,12 +628,17 @@ class TestAccessOracle(SupportCase):
             )
         elif kind == "ticket_user":
             ticket, user = args
+            team = desk["tickets"][ticket]["team"]
+            if user is not None and user not in Oracle(desk).holders_of(team):
+                return False  # refused: tests/test_assignment.py
             desk["tickets"][ticket]["user"] = user
             odoo["tickets"][ticket].user_id = (
                 odoo["users"][user] if user is not None else False
             )
         elif kind == "group_user":
             group, user = args
+            if user not in Oracle(desk).operators(desk["groups"][group]["team"]):
+                return False  # refused: tests/test_assignment.py
             desk["groups"][group]["users"] = desk["groups"][group]["users"] | {user}
             odoo["groups"][group].user_ids = [Command.link(odoo["users"][user].id)]
         elif kind == "rule_archive":
@@ -667,7 +698,9 @@ class TestAccessOracle(SupportCase):
                         ).create({"name": "new", "team_id": team.id})
                         self.env.flush_all()
                     created = True
-                except AccessError:
+                except (AccessError, ValidationError):
+                    # outside their team, the creator (the default
+                    # operator) may be refused as its operator first
                     created = False
                 finally:
                     savepoint.close(rollback=True)

@@ -86,6 +86,25 @@ def test_installs_without_warnings(fresh_database, tmp_path, demo):
         check=True,
     ).stdout.strip()
     assert demo_users == ("2" if demo else "0")
+    # a desk out of the box: the team "Support", administered by the
+    # installing administrator, with its alias and a portal group "General"
+    desk = subprocess.run(
+        [
+            "psql",
+            "-d",
+            fresh_database,
+            "-XtAc",
+            "SELECT t.name->>'en_US', u.login, a.alias_name, g.name->>'en_US', "
+            "g.portal_visible FROM support_team t "
+            "JOIN res_users u ON u.id = t.admin_id "
+            "JOIN mail_alias a ON a.id = t.alias_id "
+            "JOIN support_group g ON g.team_id = t.id",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "Support|admin|support|General|t" in desk.splitlines()
 
 
 def test_wheel_has_the_odoo_addon_layout():

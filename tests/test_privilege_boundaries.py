@@ -255,15 +255,19 @@ class TestMembershipSearch(SupportCase):
         # res.users.support_group_ids: the members of the groups the
         # searcher may read, never another company's, never to a customer
         company_b, team_b = self.other_company_desk()
+        member_b = self.company_user(
+            company_b, "t_member_b", "support_team_queue.group_support_agent"
+        )
+        team_b.operator_ids = member_b
         group_b = self.env["support.group"].create(
-            {"name": "Riservato B", "team_id": team_b.id, "user_ids": self.loner.ids}
+            {"name": "Riservato B", "team_id": team_b.id, "user_ids": member_b.ids}
         )
         supervisor_b = self.company_user(
             company_b, "t_supervisor_b", "support_team_queue.group_support_supervisor"
         )
         domain = [("support_group_ids", "in", group_b.ids)]
         Users = self.env["res.users"]
-        self.assertEqual(Users.with_user(supervisor_b).search(domain), self.loner)
+        self.assertEqual(Users.with_user(supervisor_b).search(domain), member_b)
         self.assertFalse(Users.with_user(self.supervisor).search(domain))
         self.assertIn(
             self.tech_a,

@@ -206,7 +206,10 @@ class TestRefusedInput(SupportCase):
             self.assertRefused(AccessError, "only into a team you work in"),
             mute_logger("odoo.models"),
         ):
-            ticket.with_user(self.callcenter).write({"team_id": other.id})
+            # (without its operator, who is no operator of the other team)
+            ticket.with_user(self.callcenter).write(
+                {"team_id": other.id, "user_id": False}
+            )
         self.assertEqual(ticket.team_id, self.team)
         # within their own team, or as a supervisor anywhere, it moves
         ticket.with_user(self.callcenter).write({"team_id": self.team.id})
@@ -228,7 +231,7 @@ class TestRefusedInput(SupportCase):
         )
         ticket.with_user(outsider).write({"team_id": self.team.id, "priority": "2"})
         self.assertEqual(ticket.priority, "2")
-        ticket.with_user(self.supervisor).write({"team_id": other.id})
+        ticket.with_user(self.supervisor).write({"team_id": other.id, "user_id": False})
         self.assertEqual(ticket.team_id, other)
 
     def test_group_of_another_team_is_refused(self):

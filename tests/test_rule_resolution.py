@@ -98,7 +98,8 @@ class TestRuleResolution(SupportCase):
             | ticket("Gruppo A, Tecnico B", user=cls.tech_b, group=cls.group_a)
             | ticket("In coda", team=cls.open_team)
             | ticket("In coda, preso", user=cls.other_operator, team=cls.open_team)
-            | ticket("Preso da tecnico B", user=cls.tech_b, team=cls.open_team)
+            # held by a supervisor: of no open-queue operator's reach
+            | ticket("Preso dal supervisore", user=cls.supervisor, team=cls.open_team)
             | ticket("Di nessuno")
         )
         for team in cls.public_teams:

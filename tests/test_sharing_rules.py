@@ -292,7 +292,18 @@ class TestPerTeam(SharingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_team = cls.env["support.team"].create({"name": "Altro Team"})
-        cls.elsewhere = cls.new_ticket("Altrove", user=cls.tech_b, team=cls.other_team)
+        # a holder of Tecnico B in the other team (a ticket's operator is
+        # of its team)
+        tech_b_elsewhere = new_test_user(
+            cls.env,
+            login="t_tech_b_elsewhere",
+            groups="base.group_user",
+            support_role_id=cls.role_tech_b.id,
+        )
+        cls.other_team.operator_ids = tech_b_elsewhere
+        cls.elsewhere = cls.new_ticket(
+            "Altrove", user=tech_b_elsewhere, team=cls.other_team
+        )
 
     def test_rule_shares_its_own_team_tickets_only(self):
         self.share(source_role_id=self.role_tech_b.id, target_user_id=self.loner.id)

@@ -130,6 +130,21 @@ class SupportGroup(models.Model):
                 | group.member_group_ids.filtered("active").effective_user_ids
             )
 
+    @api.constrains("user_ids", "team_id")
+    def _check_members_are_operators(self):
+        for group in self.sudo().with_context(active_test=False):
+            outsiders = group.user_ids - group.team_id.operator_ids
+            if outsiders:
+                raise ValidationError(
+                    self.env._(
+                        "%(users)s cannot be a member of group %(group)s: "
+                        "only operators of team %(team)s can.",
+                        users=", ".join(outsiders.mapped("name")),
+                        group=group.name,
+                        team=group.team_id.name,
+                    )
+                )
+
     @api.constrains("member_group_ids")
     def _check_member_group_cycle(self):
         if self._has_cycle("member_group_ids"):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .support_ticket import OPEN_STATES
+from .support_ticket import OPEN_STATES, PRIORITIES
 
 
 class SupportTeam(models.Model):
@@ -83,6 +83,13 @@ class SupportTeam(models.Model):
         help="Open tickets expire this many hours after they were created. "
         "0 means never.",
     )
+    default_priority = fields.Selection(
+        PRIORITIES,
+        default="1",
+        required=True,
+        help="Priority of the tickets that arrive by e-mail or from the portal "
+        "(seed 001: an organisation's requests may come first).",
+    )
     ticket_ids = fields.One2many("support.ticket", "team_id", string="Tickets")
     dashboard_unrouted_count = fields.Integer(
         string="Not Routed",
@@ -136,6 +143,28 @@ class SupportTeam(models.Model):
     @api.constrains("operator_ids")
     def _check_one_team_per_operator(self):
         self.operator_ids._check_one_support_team()
+
+    @api.constrains("operator_ids")
+    def _check_group_members_are_operators(self):
+        for team in self:
+            groups = (
+                self.env["support.group"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("team_id", "=", team.id)])
+            )
+            groups._check_members_are_operators()
+
+    def _may_hold_tickets(self, user):
+        """Whether ``user`` may be the operator of this team's tickets: an
+        operator or the administrator of the team, or a Supervisor."""
+        self.ensure_one()
+        team = self.sudo()
+        return (
+            user in team.operator_ids
+            or user == team.admin_id
+            or user.has_group("support_team_queue.group_support_supervisor")
+        )
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()

@@ -149,8 +149,15 @@ class SupportTicket(models.Model):
         string="Operator",
         index=True,
         tracking=True,
-        domain=[("share", "=", False)],
+        domain="[('share', '=', False), ('id', 'in', assignable_user_ids)]",
         default=lambda self: self._default_user_id(),
+    )
+
+    assignable_user_ids = fields.Many2many(
+        "res.users",
+        compute="_compute_assignable_user_ids",
+        help="Technical: whom the operator list offers: the team's operators "
+        "and administrator, those of the group when one is set.",
     )
 
     priority = fields.Selection(PRIORITIES, default="1", index=True, tracking=True)
@@ -193,6 +200,14 @@ class SupportTicket(models.Model):
     date_closed = fields.Datetime(readonly=True, copy=False)
     date_last_activity = fields.Datetime(
         readonly=True, copy=False, default=fields.Datetime.now, index=True
+    )
+    unanswered_count = fields.Integer(
+        string="Unanswered",
+        readonly=True,
+        copy=False,
+        help="Messages from the customer since the last reply by staff "
+        "(a request from the portal counts as one): the same for every "
+        "reader of the ticket.",
     )
     waiting_hours = fields.Float(
         compute="_compute_waiting_hours",
@@ -356,6 +371,32 @@ class SupportTicket(models.Model):
                         group=ticket.group_id.name,
                     )
                 )
+
+    @api.constrains("user_id", "team_id")
+    def _check_user_team(self):
+        # SPEC "Assignment and dispatch": a ticket given to someone outside
+        # its team drops out of every queue
+        for ticket in self.filtered("user_id"):
+            if not ticket.team_id._may_hold_tickets(ticket.user_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s cannot handle ticket %(ticket)s: they are "
+                        "neither an operator nor the administrator of team "
+                        "%(team)s.",
+                        user=ticket.user_id.name,
+                        ticket=ticket.number,
+                        team=ticket.team_id.name,
+                    )
+                )
+
+    @api.depends("team_id", "group_id")
+    def _compute_assignable_user_ids(self):
+        for ticket in self:
+            team = ticket.team_id.sudo()
+            users = team.operator_ids | team.admin_id
+            if ticket.group_id:
+                users &= ticket.group_id.sudo().effective_user_ids
+            ticket.assignable_user_ids = users
 
     @api.onchange("group_id")
     def _onchange_group_id(self):
@@ -736,13 +777,18 @@ class SupportTicket(models.Model):
         return sorted(
             name
             for name in names
-            if name in self._fields and self._fields[name].readonly and name != "number"
+            if name in self._fields
+            and self._fields[name].readonly
+            # the number and the id have their own checks
+            and name not in ("number", "id")
         )
 
     def _check_workflow_owned_fields(self, vals):
         if self.env.su or _workflow_writing.get():
             return
         owned = self._workflow_owned_fields(vals)
+        if "id" in vals and any(ticket.id != vals["id"] for ticket in self):
+            owned.append("id")  # an import names the record by its own id
         if owned:
             raise AccessError(
                 self.env._(
@@ -787,6 +833,14 @@ class SupportTicket(models.Model):
                 # given a group and no operator, the group owns it; a request
                 # by e-mail or from the portal waits in the queue
                 vals["user_id"] = False
+            if vals.get("channel") in ("email", "portal") and "priority" not in vals:
+                # seed 001: the team says how urgent its incoming requests are
+                team = self.env["support.team"].sudo().browse(
+                    vals.get("team_id") or self._default_team_id().id
+                )
+                vals["priority"] = team.default_priority or "1"
+            if vals.get("channel") == "portal":
+                vals["unanswered_count"] = 1  # the request itself
             # the number is the sequence's, whatever a user sent; a migration
             # run as superuser keeps the numbers it brings
             if not (self.env.su and vals.get("number")):
@@ -1297,6 +1351,7 @@ class SupportTicket(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
+        self._count_unanswered(message)
         # E-mail replies go through the gateway (message_update), which also
         # filters auto-replies; here: comments posted from the portal chatter,
         # by a portal user or a visitor with the ticket's link. Odoo lets a
@@ -1330,21 +1385,40 @@ class SupportTicket(models.Model):
     def _support_unsubscribe_lost_readers(self, previous_requesters):
         """After a change of who owns or asked for the tickets, their
         followers who may no longer read them stop following them, and so
-        does a previous requester without an account."""
+        does a previous requester without an account. One access check per
+        follower, over all the tickets."""
+        followers = self.sudo().message_follower_ids.partner_id
+        lost = {ticket.id: self.env["res.partner"] for ticket in self}
+        for partner in followers:
+            users = partner.with_context(active_test=False).user_ids
+            if not users:
+                continue
+            readable = self.browse()
+            for user in users:
+                readable |= self._support_filtered_readable_by(user)
+            for ticket in self - readable:
+                lost[ticket.id] |= partner
         for ticket, previous in zip(self, previous_requesters, strict=True):
-            followers = ticket.sudo().message_partner_ids
-            lost = followers.filtered(
-                lambda partner, ticket=ticket: (
-                    not any(
-                        ticket._support_filtered_readable_by(user)
-                        for user in partner.with_context(active_test=False).user_ids
-                    )
-                    if partner.user_ids
-                    else partner == previous and partner != ticket.partner_id
-                )
-            )
-            if lost:
-                ticket.sudo().message_unsubscribe(lost.ids)
+            if previous and not previous.user_ids and previous != ticket.partner_id:
+                lost[ticket.id] |= previous
+            gone = lost[ticket.id] & ticket.sudo().message_partner_ids
+            if gone:
+                ticket.sudo().message_unsubscribe(gone.ids)
+
+    def _count_unanswered(self, message):
+        """Seed 002's per-row counter: a public message from the customer
+        adds one, a public reply by staff answers them all; notes and
+        notices change nothing. Kept by the desk, whoever posts: sudo."""
+        message = message.sudo()
+        if message.message_type not in ("email", "comment") or (
+            message.is_internal or message.subtype_id.internal
+        ):
+            return
+        if self._support_is_customer(message.author_id):
+            for ticket in self.sudo():
+                ticket.unanswered_count += 1
+        else:
+            self.sudo().filtered("unanswered_count").unanswered_count = 0
 
     # --- Mail gateway ---
 
