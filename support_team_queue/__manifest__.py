@@ -12,6 +12,7 @@
         "security/support_security.xml",
         "security/ir.model.access.csv",
         "security/support_rules.xml",
+        "security/support_team_admin_rules.xml",
         "data/support_ticket_sequence.xml",
         "data/support_ticket_category_data.xml",
         "data/mail_template_data.xml",

@@ -240,13 +240,16 @@ class TestSupportAdministrator(SupportCase):
         self.assertTrue(rule.active)
 
     def test_other_profiles_do_not(self):
+        # a team's administrator creates groups in their own team only
+        # (test_team_administration.py)
+        other_team = self.env["support.team"].create({"name": "Altro team"})
         for user in (self.teamadmin, self.resp_a, self.callcenter, self.tech_a):
             with self.subTest(user=user.login):
                 with self.assertRaises(AccessError), mute_logger("odoo.models"):
                     self.env["support.team"].with_user(user).create({"name": "No"})
                 with self.assertRaises(AccessError), mute_logger("odoo.models"):
                     self.env["support.group"].with_user(user).create(
-                        {"name": "No", "team_id": self.team.id}
+                        {"name": "No", "team_id": other_team.id}
                     )
 
 

@@ -181,9 +181,19 @@ class TestProfileActions(SupportCase):
         self.assertCannotDelete(self.resp_a, not_mine)
 
     def test_support_config_is_read_only_below_admin(self):
-        for model in ("support.team", "support.group", "support.role"):
-            with self.subTest(model=model):
-                Model = self.env[model].with_user(self.supervisor)
-                self.assertTrue(Model.has_access("read"))
-                self.assertFalse(Model.has_access("write"))
-                self.assertFalse(Model.has_access("create"))
+        # a team's administrator runs their own team (the profiles may write
+        # teams and groups: the record rules keep it to their own team,
+        # test_team_administration.py); the supervisor administers none
+        for records in (self.team, self.group_a, self.role_tech_a):
+            with self.subTest(model=records._name):
+                records = records.with_user(self.supervisor)
+                self.assertTrue(records.has_access("read"))
+                self.assertFalse(records.has_access("write"))
+                self.assertFalse(records.has_access("unlink"))
+        self.assertFalse(
+            self.env["support.team"].with_user(self.supervisor).has_access("create")
+        )
+        self.assertFalse(
+            self.env["support.role"].with_user(self.supervisor).has_access("create")
+        )
+        self.assertTrue(self.team.with_user(self.teamadmin).has_access("write"))

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from .support_ticket import OPEN_STATES
 
@@ -108,6 +108,17 @@ class SupportGroup(models.Model):
     ticket_ids = fields.One2many(
         "support.ticket", "group_id", string="Tickets", groups="base.group_user"
     )
+    can_administer = fields.Boolean(
+        compute="_compute_can_administer",
+        help="Technical: whether the current user may change this group (the "
+        "administrator of its team and Support Administrators), as the record "
+        "rules say.",
+    )
+    can_move = fields.Boolean(
+        compute="_compute_can_administer",
+        help="Technical: whether the current user may also move this group to "
+        "another team (Support Administrators).",
+    )
 
     @api.depends(
         "user_ids",
@@ -145,7 +156,38 @@ class SupportGroup(models.Model):
                     )
                 )
 
-    @api.constrains("member_group_ids")
+    # --- Team administration ---
+    # The rules of security/support_team_admin_rules.xml let a team's
+    # administrator create, change and delete the groups of their team;
+    # Odoo checks them before a write, not after, so moving a group is
+    # checked here.
+
+    @api.depends_context("uid")
+    def _compute_can_administer(self):
+        configures = self.env["support.team"]._may_configure()
+        for group in self:
+            if group._origin:
+                group.can_administer = group._origin.has_access("write")
+            else:
+                group.can_administer = self.browse().has_access("create")
+            group.can_move = group.can_administer and configures
+
+    def write(self, vals):
+        if "team_id" in vals and not self.env["support.team"]._may_configure():
+            moved = self.filtered(lambda group: group.team_id.id != vals["team_id"])
+            if moved:
+                raise AccessError(
+                    self.env._(
+                        "Only a Support Administrator may move a group to "
+                        "another team: %s.",
+                        ", ".join(moved.mapped("name")),
+                    )
+                )
+        return super().write(vals)
+
+    # Both sides of the nesting: a group is made a member of another from
+    # either of them (``parent_group_ids`` is read-only in the views only).
+    @api.constrains("member_group_ids", "parent_group_ids")
     def _check_member_group_cycle(self):
         if self._has_cycle("member_group_ids"):
             raise ValidationError(
@@ -154,13 +196,21 @@ class SupportGroup(models.Model):
                 )
             )
 
-    @api.constrains("member_group_ids", "team_id")
+    @api.constrains("member_group_ids", "parent_group_ids", "team_id")
     def _check_member_group_team(self):
-        for group in self:
+        for group in self.with_context(active_test=False):
             if group.member_group_ids.team_id - group.team_id:
                 raise ValidationError(
                     self.env._(
                         "Group %(group)s can only contain groups of its own team.",
+                        group=group.name,
+                    )
+                )
+            if group.parent_group_ids.team_id - group.team_id:
+                raise ValidationError(
+                    self.env._(
+                        "Group %(group)s can only be a member of groups of its "
+                        "own team.",
                         group=group.name,
                     )
                 )

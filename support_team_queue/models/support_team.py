@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from .support_ticket import OPEN_STATES, PRIORITIES
 
@@ -25,6 +26,12 @@ class SupportTeam(models.Model):
         ("admin_id", "operator_ids", "queue_mode", "ticket_access", "active")
     )
     _support_ticket_field = "team_id"
+    # What only a Support Administrator changes on a team; its administrator
+    # runs the rest (SPEC "Team administration"). The alias defaults are the
+    # values of every ticket the alias opens: its team among them.
+    _support_admin_only_fields = frozenset(
+        ("admin_id", "company_id", "active", "alias_defaults")
+    )
     _order = "name"
 
     name = fields.Char(required=True, translate=True, tracking=True)
@@ -50,6 +57,15 @@ class SupportTeam(models.Model):
         domain=[("share", "=", False)],
         help="Users enabled to handle this team's tickets. "
         "A user belongs to one support team at most.",
+    )
+    notify_user_ids = fields.Many2many(
+        "res.users",
+        "support_team_notify_user_rel",
+        "team_id",
+        "user_id",
+        string="Dispatchers",
+        domain=[("share", "=", False)],
+        help="The users who route the team's new tickets to groups and operators.",
     )
     group_ids = fields.One2many("support.group", "team_id", string="Groups")
     queue_mode = fields.Selection(
@@ -91,6 +107,17 @@ class SupportTeam(models.Model):
         "(seed 001: an organisation's requests may come first).",
     )
     ticket_ids = fields.One2many("support.ticket", "team_id", string="Tickets")
+    can_administer = fields.Boolean(
+        compute="_compute_can_administer",
+        search="_search_can_administer",
+        help="Technical: whether the current user may change this team (its "
+        "administrator and Support Administrators), as the record rules say.",
+    )
+    can_configure = fields.Boolean(
+        compute="_compute_can_administer",
+        help="Technical: whether the current user may also change what only a "
+        "Support Administrator changes (its administrator, its company).",
+    )
     dashboard_unrouted_count = fields.Integer(
         string="Not Routed",
         compute="_compute_dashboard_unrouted_count",
@@ -109,6 +136,63 @@ class SupportTeam(models.Model):
         "with a role, a group or a user. Each change applies on the next "
         "request.",
     )
+
+    # --- Team administration ---
+    # Seed 000: the team's administrator runs their own team. The ACLs let
+    # every support profile write teams; the rules of
+    # security/support_team_admin_rules.xml keep that to the teams whose
+    # admin_id they are (Support Administrators: every team). These two
+    # fields only ask the same rules, for the views.
+
+    @api.depends_context("uid")
+    def _compute_can_administer(self):
+        configures = self._may_configure()
+        for team in self:
+            if team._origin:
+                team.can_administer = team._origin.has_access("write")
+            else:
+                team.can_administer = self.browse().has_access("create")
+            team.can_configure = team.can_administer and configures
+
+    def _search_can_administer(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on team administration."))
+        if self.browse().has_access("write"):
+            domain = self.env["ir.rule"]._compute_domain(self._name, "write")
+            domain = expression.normalize_domain(domain or expression.TRUE_DOMAIN)
+        else:
+            domain = expression.FALSE_DOMAIN
+        if (operator == "=") != value:
+            domain = ["!", *domain]
+        return domain
+
+    def write(self, vals):
+        # Odoo's alias mixin writes the alias fields as superuser once the
+        # model's ACL lets the user write, without asking the record rules:
+        # ask them first.
+        self.check_access("write")
+        self._check_admin_only_fields(vals)
+        return super().write(vals)
+
+    @api.model
+    def _may_configure(self):
+        return self.env.su or self.env.user.has_group(
+            "support_team_queue.group_support_admin"
+        )
+
+    def _check_admin_only_fields(self, vals):
+        refused = sorted(self._support_admin_only_fields.intersection(vals))
+        if not refused or self._may_configure():
+            return
+        field = self._fields[refused[0]]
+        raise AccessError(
+            self.env._(
+                'Only a Support Administrator may change the field "%(field)s" '
+                "(%(name)s) of a support team.",
+                field=field._description_string(self.env),
+                name=field.name,
+            )
+        )
 
     @api.depends_context("uid")
     def _compute_dashboard_unrouted_count(self):
