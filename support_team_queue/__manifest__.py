@@ -7,7 +7,7 @@
     "website": "https://github.com/support-team-queue/support_team_queue",
     "author": "support_team_queue developers",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "contacts", "web_hierarchy"],
+    "depends": ["mail", "portal", "auth_signup", "contacts", "web_hierarchy"],
     "data": [
         "security/support_security.xml",
         "security/ir.model.access.csv",
@@ -29,6 +29,7 @@
         "views/support_menus.xml",
         "views/support_sharing_rule_views.xml",
         "wizard/support_access_explanation_views.xml",
+        "wizard/support_operator_invite_views.xml",
         "views/support_portal_templates.xml",
     ],
     "demo": [

@@ -194,6 +194,15 @@ class SupportTeam(models.Model):
             )
         )
 
+    def action_invite_operator(self):
+        """The invitation wizard, for this team."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_team_queue.action_support_operator_invite"
+        )
+        action["context"] = {"default_team_id": self.id}
+        return action
+
     @api.depends_context("uid")
     def _compute_dashboard_unrouted_count(self):
         counts = dict(
