@@ -3,7 +3,9 @@ in headless Chromium (support_team_queue/static/tests/tours/).
 
 The call center opens a contact and opens a ticket from it for Gruppo A;
 Tecnico A finds it in the queue and cannot change it; a Gruppo B user does
-not find it; the team administrator sees it on the dashboard.
+not find it; the team administrator sees it on the dashboard. The team
+administrator runs their team from "My Team" (seed 000): renames a group,
+adds an operator and invites one; an operator finds the team read-only.
 
 Odoo skips browser tests when it finds no Chrome/Chromium; here a missing
 browser is a failure, so CI cannot pass without running the tours.
@@ -11,7 +13,9 @@ browser is a failure, so CI cannot pass without running the tours.
 
 import unittest
 
+from odoo import Command
 from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
 from odoo.tests.common import _find_executable
 from odoo.tools import mute_logger
 
@@ -23,6 +27,11 @@ SUBJECT = "Tour: la stampante del magazzino non risponde"
 SUBJECT_B = "Tour: fax di Gruppo B fuori uso"
 QUEUE_URL = "/odoo/action-support_team_queue.action_support_ticket_queue"
 DASHBOARD_URL = "/odoo/action-support_team_queue.action_support_ticket_dashboard"
+# Keep in sync with support_team_admin_tours.js.
+MY_TEAM_URL = "/odoo/action-support_team_queue.action_support_my_team"
+NEWCOMER = "Nuovo Operatore Tour"
+INVITED = "Marco Bianchi Tour"
+INVITED_EMAIL = "marco.bianchi.tour@example.com"
 NO_BROWSER = (
     "The browser tours need Chromium, and Odoo finds none on PATH "
     "(google-chrome, chromium, chromium-browser, google-chrome-stable). "
@@ -114,3 +123,34 @@ class TestSupportTours(SupportHttpCase):
             DASHBOARD_URL, "support_team_queue_dashboard", self.teamadmin
         )
         self.assertSees(self.teamadmin, ticket)
+
+    def test_team_administrator_in_the_browser(self):
+        newcomer = new_test_user(
+            self.env,
+            login="t_newcomer",
+            name=NEWCOMER,
+            groups="support_team_queue.group_support_agent",
+        )
+        # 1. The team's administrator renames a group, adds an operator,
+        # saves, and invites a new operator.
+        self.start_browser_tour(
+            MY_TEAM_URL, "support_team_queue_team_admin", self.teamadmin
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.group_b.name, "Gruppo B Sud")
+        self.assertIn(newcomer, self.team.operator_ids)
+        invited = self.env["res.users"].search([("login", "=", INVITED_EMAIL)])
+        self.assertEqual(invited.name, INVITED)
+        self.assertEqual(invited.support_team_id, self.team)
+        self.assertTrue(invited.has_group("support_team_queue.group_support_agent"))
+        self.assertFalse(invited.has_group("support_team_queue.group_support_manager"))
+
+        # 2. An operator of the team (a Manager) finds it read-only.
+        self.start_browser_tour(
+            MY_TEAM_URL, "support_team_queue_team_operator_readonly", self.resp_a
+        )
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            self.team.with_user(self.resp_a).write(
+                {"operator_ids": [Command.unlink(newcomer.id)]}
+            )
+        self.assertIn(newcomer, self.team.operator_ids)
