@@ -85,7 +85,7 @@ SUPPORT_SPEC = {
     "channel": {},
     "date_last_activity": {},
     **ACTIVITY,
-    "message_needaction_counter": {},
+    "unanswered_count": {},
     "state": {},
 }
 # helpdesk_mgmt.ticket_view_tree

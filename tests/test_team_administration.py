@@ -45,16 +45,23 @@ class TeamAdministrationCase(SupportCase):
             groups="support_team_queue.group_support_readonly",
         )
         cls.other_team = env["support.team"].create(
-            {"name": "Assistenza Nord", "admin_id": cls.other_admin.id}
+            {
+                "name": "Assistenza Nord",
+                "admin_id": cls.other_admin.id,
+                "operator_ids": [Command.set(cls.other_admin.ids)],
+            }
         )
         cls.other_group = env["support.group"].create(
             {"name": "Gruppo Nord", "team_id": cls.other_team.id}
         )
+        # an operator of the team, in no group yet (a group's direct members
+        # are its team's operators)
         cls.newcomer = new_test_user(
             env,
             login="t_newcomer",
             groups="support_team_queue.group_support_agent",
         )
+        cls.team.operator_ids = [Command.link(cls.newcomer.id)]
         cls.support_admin = new_test_user(
             env,
             login="t_support_admin",
@@ -553,9 +560,12 @@ class TestOperatorInvite(TeamAdministrationCase, MailCase):
         ):
             self.invite(self.teamadmin, "intruso@example.com", team=self.other_team)
         self.assertFalse(self.find_user("intruso@example.com"))
-        self.assertFalse(self.other_team.operator_ids)
+        self.assertEqual(self.other_team.operator_ids, self.other_admin)
         self.invite(self.other_admin, "intruso@example.com", team=self.other_team)
-        self.assertEqual(self.other_team.operator_ids.login, "intruso@example.com")
+        self.assertEqual(
+            (self.other_team.operator_ids - self.other_admin).login,
+            "intruso@example.com",
+        )
 
     def test_not_for_those_who_administer_no_team(self):
         for user in self.not_admins:

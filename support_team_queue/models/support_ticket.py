@@ -1006,6 +1006,7 @@ class SupportTicket(models.Model):
         """
         if not self.ids:
             return
+        self._check_bulk_access("write")
         self.check_access("write")
         self.flush_recordset()
         try:
@@ -1023,6 +1024,27 @@ class SupportTicket(models.Model):
                 )
             ) from None
         self.invalidate_recordset()
+
+    def _check_bulk_access(self, operation):
+        """On a selection of tickets (the list's bulk actions), name the
+        ones the user may not change: the whole selection is refused and
+        none of it changes, as the form refuses one."""
+        if len(self) < 2 or self.env.su:
+            return
+        refused = self - self._filtered_access(operation)
+        if refused:
+            readable = refused._filtered_access("read")
+            names = readable.mapped("number") + [
+                self.env._("Ticket #%s", ticket.id) for ticket in refused - readable
+            ]
+            raise AccessError(
+                self.env._(
+                    "You may not change %(tickets)s: none of the %(count)s "
+                    "selected tickets was changed.",
+                    tickets=", ".join(names),
+                    count=len(self),
+                )
+            )
 
     def action_take(self):
         """Start handling: the current user becomes the operator, state In
@@ -1159,21 +1181,30 @@ class SupportTicket(models.Model):
             )
 
     def _support_notify_group_assignment(self):
-        """Tell the members of each ticket's (new) group; its operator hears
-        of it through the auto-subscription, or is already on it."""
-        for ticket in self.filtered("group_id"):
-            ticket._support_notify(
-                ticket.group_id.sudo().effective_user_ids - ticket.user_id,
-                self._SUPPORT_TEMPLATE_ASSIGNED,
-            )
-
-    def _support_notify_new_tickets(self):
-        self._support_notify_group_assignment()
+        """Tell each ticket's (new) group: its members get the assignment
+        notice, its responsible users the new-ticket notice. The operator
+        hears of it through the auto-subscription, or is already on it."""
         for ticket in self.filtered("group_id"):
             group = ticket.group_id.sudo()
             ticket._support_notify(
+                group.effective_user_ids - ticket.user_id,
+                self._SUPPORT_TEMPLATE_ASSIGNED,
+            )
+            ticket._support_notify(
                 group.notify_user_ids - group.effective_user_ids - ticket.user_id,
                 self._SUPPORT_TEMPLATE_NEW,
+            )
+
+    def _support_notify_new_tickets(self):
+        """A new ticket routed to a group tells the group; one with neither
+        group nor operator tells whoever dispatches the team's queue: its
+        administrator and its dispatchers (seeds 001, 002: nothing waits
+        unseen)."""
+        self._support_notify_group_assignment()
+        for ticket in self.filtered(lambda t: not t.group_id and not t.user_id):
+            team = ticket.team_id.sudo()
+            ticket._support_notify(
+                team.admin_id | team.notify_user_ids, self._SUPPORT_TEMPLATE_NEW
             )
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):

@@ -1,0 +1,76 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class SupportTicketAssign(models.TransientModel):
+    """Assign the tickets selected in the queue to a group and/or an
+    operator (seed 002's dispatcher). Each ticket is checked as the form
+    checks it: the user may change it, the group is of its team, the
+    operator may hold its tickets; a refusal names the tickets refused and
+    changes none of the selection."""
+
+    _name = "support.ticket.assign"
+    _description = "Assign Tickets"
+
+    ticket_ids = fields.Many2many(
+        "support.ticket",
+        string="Tickets",
+        default=lambda self: self._default_ticket_ids(),
+    )
+    team_id = fields.Many2one(
+        "support.team", compute="_compute_team_id", help="The selection's team."
+    )
+    group_id = fields.Many2one(
+        "support.group", string="Group", domain="[('team_id', '=', team_id)]"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Operator",
+        domain="[('share', '=', False), ('support_team_id', '=', team_id)]",
+    )
+
+    @api.model
+    def _default_ticket_ids(self):
+        if self.env.context.get("active_model") != "support.ticket":
+            return self.env["support.ticket"]
+        return self.env["support.ticket"].browse(
+            self.env.context.get("active_ids") or []
+        )
+
+    @api.depends("ticket_ids")
+    def _compute_team_id(self):
+        for wizard in self:
+            teams = wizard.ticket_ids.team_id
+            wizard.team_id = teams if len(teams) == 1 else False
+
+    def action_assign(self):
+        self.ensure_one()
+        tickets = self.ticket_ids
+        if not (self.group_id or self.user_id):
+            raise UserError(self.env._("Choose a group, an operator, or both."))
+        tickets._check_bulk_access("write")
+        misfits = self.env["support.ticket"]
+        for ticket in tickets:
+            if self.group_id and self.group_id.team_id != ticket.team_id:
+                misfits |= ticket
+            elif self.user_id and not ticket.team_id._may_hold_tickets(self.user_id):
+                misfits |= ticket
+        if misfits:
+            raise UserError(
+                self.env._(
+                    "%(tickets)s cannot go to %(target)s: they belong to another "
+                    "team. None of the %(count)s selected tickets was changed.",
+                    tickets=", ".join(misfits.mapped("number")),
+                    target=" / ".join(
+                        name for name in (self.group_id.name, self.user_id.name) if name
+                    ),
+                    count=len(tickets),
+                )
+            )
+        vals = {}
+        if self.group_id:
+            vals["group_id"] = self.group_id.id
+        if self.user_id:
+            vals["user_id"] = self.user_id.id
+        tickets.write(vals)
+        return {"type": "ir.actions.act_window_close"}
