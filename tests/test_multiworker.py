@@ -338,3 +338,71 @@ def _side_doors_stay_closed(server, ticket, message):
     assert server.call(
         "tech_a", "mail.notification", "search", [("id", "in", notifications)]
     ) == notifications
+
+
+RELATED_MODELS = (
+    "support.ticket",
+    "mail.message",
+    "mail.notification",
+    "mail.followers",
+    "mail.activity",
+    "ir.attachment",
+)
+
+
+def test_relational_searches_tell_nothing_on_every_worker(server):
+    """tests/test_access_surface.py's differential check over XML-RPC
+    against the workers: every searchable relational field reaching a
+    ticket or the tables beside it, searched by tech_b with a Gruppo A
+    ticket's records, answers as with records that do not exist."""
+    ticket = server.ref("support_team_queue.ticket_group_a_via_tal_dei_tali")
+    targets = {
+        "support.ticket": [ticket],
+        "mail.message": server.call(
+            "admin",
+            "mail.message",
+            "search",
+            [("model", "=", "support.ticket"), ("res_id", "=", ticket)],
+        ),
+        "mail.followers": server.call(
+            "admin",
+            "mail.followers",
+            "search",
+            [("res_model", "=", "support.ticket"), ("res_id", "=", ticket)],
+        ),
+    }
+    fields = server.call(
+        "admin",
+        "ir.model.fields",
+        "search_read",
+        [
+            ("relation", "in", list(targets)),
+            ("ttype", "in", ["many2one", "one2many", "many2many"]),
+            ("model_id.transient", "=", False),
+        ],
+        ["model", "name", "relation", "store"],
+    )
+    assert any(
+        f["model"] == "res.partner" and f["name"] == "support_ticket_ids"
+        for f in fields
+    )
+    missing = 10**9
+
+    def answer(model, domain):
+        try:
+            return ("ok", tuple(server.call("tech_b", model, "search", domain)))
+        except xmlrpc.client.Fault:
+            return ("refused",)
+
+    leaks = []
+    for spec in fields:
+        real = targets[spec["relation"]]
+        if not real:
+            continue
+        fake = [missing + i for i in range(len(real))]
+        for operator in ("in", "not in"):
+            told = answer(spec["model"], [(spec["name"], operator, real)])
+            untold = answer(spec["model"], [(spec["name"], operator, fake)])
+            if told != untold:
+                leaks.append((spec["model"], spec["name"], operator))
+    assert leaks == []

@@ -119,9 +119,10 @@ class SupportTeam(models.Model):
         "Support Administrator changes (its administrator, its company).",
     )
     dashboard_unrouted_count = fields.Integer(
-        string="Not Routed",
+        string="Waiting for Dispatch",
         compute="_compute_dashboard_unrouted_count",
-        help="Open tickets of the team assigned to no group yet.",
+        help="Open tickets of the team with neither group nor operator: the "
+        "dispatchers' to route.",
     )
 
     # --- Sharing rules ---
@@ -210,6 +211,7 @@ class SupportTeam(models.Model):
                 [
                     ("team_id", "in", self.ids),
                     ("group_id", "=", False),
+                    ("user_id", "=", False),
                     ("state", "in", OPEN_STATES),
                 ],
                 ["team_id"],
@@ -220,10 +222,14 @@ class SupportTeam(models.Model):
             team.dashboard_unrouted_count = counts.get(team, 0)
 
     def action_support_open_unrouted(self):
-        """The team's open tickets that no group has yet (the call center's
-        to route)."""
+        """The team's open tickets with neither group nor operator (the
+        dispatchers' to route), the list saying so."""
         action = self.action_support_open_queue()
-        action["domain"] += [("group_id", "=", False)]
+        action["domain"] += [("group_id", "=", False), ("user_id", "=", False)]
+        action["display_name"] = self.env._(
+            "%(team)s: waiting for dispatch (no group and no operator)",
+            team=self.display_name,
+        )
         return action
 
     @api.constrains("expire_hours")

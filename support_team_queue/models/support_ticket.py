@@ -185,6 +185,8 @@ class SupportTicket(models.Model):
         index=True,
         tracking=True,
         copy=False,
+        # kanban columns and groupings in the workflow's order, every state
+        group_expand="_group_expand_states",
     )
     channel = fields.Selection(
         [
@@ -272,6 +274,10 @@ class SupportTicket(models.Model):
                 [column],
                 where=open_tickets,
             )
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
 
     def _default_team_id(self):
         team = self.env.user.support_team_id

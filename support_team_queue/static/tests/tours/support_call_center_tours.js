@@ -59,6 +59,10 @@ registry.category("web_tour.tours").add("support_team_queue_callcenter_ticket", 
             trigger: `.o_form_view .o_field_widget[name=partner_id] input:value("${CONTACT}")`,
         },
         {
+            content: "An unsaved ticket offers no Take, Wait, Release nor Close",
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_take])):not(:has(button[name=action_close]))",
+        },
+        {
             content: "Subject",
             trigger: ".o_form_view .o_field_widget[name=name] input",
             run: `edit ${SUBJECT}`,
@@ -84,6 +88,13 @@ registry.category("web_tour.tours").add("support_team_queue_callcenter_ticket", 
         {
             content: "The ticket is saved with its number",
             trigger: ".o_form_view .o_form_saved .o_field_widget[name=number]:not(:contains('New'))",
+        },
+        {
+            content: "Saved, it offers Take and Close",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_take]",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar button[name=action_close]",
         },
     ],
 });
