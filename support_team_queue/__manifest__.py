@@ -18,7 +18,6 @@
         "data/mail_template_data.xml",
         "data/mail_canned_response_data.xml",
         "data/support_cron.xml",
-        "data/support_team_data.xml",
         "wizard/support_ticket_assign_views.xml",
         "views/support_ticket_views.xml",
         "views/support_team_views.xml",
@@ -41,5 +40,6 @@
             "support_team_queue/static/tests/tours/**/*",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "application": True,
 }

@@ -96,7 +96,9 @@ class TestBulkAssign(BulkCase):
         other_team = self.env["support.team"].create({"name": "Altro Team"})
         elsewhere = self.new_ticket("Altrove", user=self.supervisor, team=other_team)
         tickets = self.first | elsewhere
-        with self.assertRefused(UserError, f"{elsewhere.number} cannot go to Gruppo B"):
+        with self.assertRefused(
+            UserError, f"{elsewhere.number} cannot go to group Gruppo B"
+        ):
             self.assign(self.supervisor, tickets, group_id=self.group_b.id)
         self.assertEqual(self.first.group_id, self.group_a)
 

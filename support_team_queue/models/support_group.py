@@ -172,7 +172,33 @@ class SupportGroup(models.Model):
                 group.can_administer = self.browse().has_access("create")
             group.can_move = group.can_administer and configures
 
+    # Odoo stores a value written to a computed field without an inverse:
+    # a write of the flattened members would give access that no membership
+    # explains, the company would leave its team's
+    _support_computed_only = frozenset(("effective_user_ids", "company_id"))
+
+    def _check_computed_only(self, vals):
+        written = sorted(self._support_computed_only.intersection(vals))
+        if written and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a group follow its members and its team: "
+                    "they are not written.",
+                    fields=", ".join(
+                        self._fields[name]._description_string(self.env)
+                        for name in written
+                    ),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_computed_only(vals)
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_computed_only(vals)
         if "team_id" in vals and not self.env["support.team"]._may_configure():
             moved = self.filtered(lambda group: group.team_id.id != vals["team_id"])
             if moved:

@@ -1,5 +1,5 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class SupportRole(models.Model):
@@ -102,8 +102,26 @@ class SupportRole(models.Model):
                 )
             )
 
+    # The hierarchy's path and the holders of a subtree follow the parents:
+    # Odoo would store a value written to them, and superiors would see
+    # what no hierarchy explains
+    _support_computed_only = frozenset(("parent_path", "subtree_user_ids"))
+
+    def _check_computed_only(self, vals):
+        written = sorted(self._support_computed_only.intersection(vals))
+        if written and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of a role follow its parents and holders: "
+                    "they are not written.",
+                    fields=", ".join(written),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_computed_only(vals)
         holder_commands = [vals.pop("user_ids", None) for vals in vals_list]
         roles = super().create(vals_list)
         for role, commands in zip(roles, holder_commands, strict=True):
@@ -112,6 +130,7 @@ class SupportRole(models.Model):
         return roles
 
     def write(self, vals):
+        self._check_computed_only(vals)
         if vals.get("parent_id"):
             # checked before the write: _parent_store would otherwise stop a
             # loop first, with a less helpful message

@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import AccessError
 from odoo.models import parse_read_group_spec
 
 
@@ -39,14 +40,24 @@ class SupportSearchAccessMixin(models.AbstractModel):
             )
         return super()._read_group(domain, groupby, *args, **kwargs)
 
+    # Odoo joins a record's messages without their access rules
+    # (mail.thread's message_ids is auto_join): searching by them, a
+    # customer could probe the internal notes of their own tickets.
+    _support_customer_unsearchable = frozenset(("message_ids", "website_message_ids"))
+
     @api.model
     def _support_check_domain_access(self, domain):
+        customer = not self.env.user._is_internal()
         for leaf in domain or ():
             if not isinstance(leaf, list | tuple) or len(leaf) != 3:
                 continue  # '&', '|', '!'
             path, operator, value = leaf
             if not isinstance(path, str):
                 continue  # Odoo refuses it with its own message
+            if customer and path.split(".")[0] in self._support_customer_unsearchable:
+                raise AccessError(
+                    self.env._("Customers cannot search tickets by their messages.")
+                )
             model = self
             for name in path.split("."):
                 field = model._fields.get(name)

@@ -26,11 +26,25 @@ class SupportTeam(models.Model):
         ("admin_id", "operator_ids", "queue_mode", "ticket_access", "active")
     )
     _support_ticket_field = "team_id"
-    # What only a Support Administrator changes on a team; its administrator
-    # runs the rest (SPEC "Team administration"). The alias defaults are the
-    # values of every ticket the alias opens: its team among them.
-    _support_admin_only_fields = frozenset(
-        ("admin_id", "company_id", "active", "alias_defaults")
+    # What a team's administrator changes on their team (SPEC "Team
+    # administration"); everything else is a Support Administrator's: the
+    # administrator, the company, the alias record and its other settings
+    # (written as superuser by Odoo's alias mixin: another team's alias, or
+    # any alias of the database, could be taken over).
+    _support_team_admin_fields = frozenset(
+        (
+            "name",
+            "operator_ids",
+            "queue_mode",
+            "ticket_access",
+            "expire_hours",
+            "alias_name",
+            "notify_user_ids",
+            "default_priority",
+            "resource_calendar_id",
+            "group_ids",
+            "message_main_attachment_id",
+        )
     )
     _order = "name"
 
@@ -182,7 +196,11 @@ class SupportTeam(models.Model):
         )
 
     def _check_admin_only_fields(self, vals):
-        refused = sorted(self._support_admin_only_fields.intersection(vals))
+        refused = sorted(
+            name
+            for name in vals
+            if name in self._fields and name not in self._support_team_admin_fields
+        )
         if not refused or self._may_configure():
             return
         field = self._fields[refused[0]]
@@ -256,14 +274,37 @@ class SupportTeam(models.Model):
 
     def _may_hold_tickets(self, user):
         """Whether ``user`` may be the operator of this team's tickets: an
-        operator or the administrator of the team, or a Supervisor."""
+        operator or the administrator of the team, or a Supervisor of the
+        team's company (one who may read them)."""
         self.ensure_one()
         team = self.sudo()
         return (
             user in team.operator_ids
             or user == team.admin_id
-            or user.has_group("support_team_queue.group_support_supervisor")
+            or (
+                user.has_group("support_team_queue.group_support_supervisor")
+                and team.company_id in user.sudo().company_ids
+            )
         )
+
+    @api.constrains("operator_ids", "company_id")
+    def _check_operators_of_the_company(self):
+        for team in self.sudo():
+            misfits = team.operator_ids.filtered(
+                lambda user, team=team: user.share
+                or team.company_id not in user.company_ids
+            )
+            if misfits:
+                raise ValidationError(
+                    self.env._(
+                        "%(users)s cannot be operators of team %(team)s: an "
+                        "operator is an internal user of the team's company "
+                        "(%(company)s).",
+                        users=", ".join(misfits.mapped("name")),
+                        team=team.name,
+                        company=team.company_id.name,
+                    )
+                )
 
     def _alias_get_creation_values(self):
         values = super()._alias_get_creation_values()

@@ -156,6 +156,7 @@ class SupportTicket(models.Model):
     assignable_user_ids = fields.Many2many(
         "res.users",
         compute="_compute_assignable_user_ids",
+        groups="base.group_user",
         help="Technical: whom the operator list offers: the team's operators "
         "and administrator, those of the group when one is set.",
     )
@@ -1218,7 +1219,10 @@ class SupportTicket(models.Model):
             updated_values, default_subtype_ids
         )
         operator = self.env["res.users"].browse(updated_values.get("user_id"))
-        wants_mail = bool(self._support_users_to_notify(operator))
+        # the notice carries the ticket: only to an operator who may read it
+        wants_mail = bool(self._support_users_to_notify(operator)) and all(
+            ticket._support_filtered_readable_by(operator) for ticket in self
+        )
         return [
             (
                 partner_id,

@@ -188,8 +188,9 @@ class SupportOperatorInvite(models.TransientModel):
                     team=self.team_id.display_name,
                 )
             )
-        other_teams = user.with_context(active_test=False).support_team_ids
-        other_teams -= self.team_id
+        # every team counts, those the inviter may not read too
+        other_teams = user.sudo().with_context(active_test=False).support_team_ids
+        other_teams -= self.team_id.sudo()
         if other_teams:
             raise UserError(
                 self.env._(

@@ -49,21 +49,30 @@ class SupportTicketAssign(models.TransientModel):
         if not (self.group_id or self.user_id):
             raise UserError(self.env._("Choose a group, an operator, or both."))
         tickets._check_bulk_access("write")
-        misfits = self.env["support.ticket"]
-        for ticket in tickets:
-            if self.group_id and self.group_id.team_id != ticket.team_id:
-                misfits |= ticket
-            elif self.user_id and not ticket.team_id._may_hold_tickets(self.user_id):
-                misfits |= ticket
-        if misfits:
+        elsewhere = tickets.filtered(
+            lambda t: self.group_id and self.group_id.team_id != t.team_id
+        )
+        if elsewhere:
             raise UserError(
                 self.env._(
-                    "%(tickets)s cannot go to %(target)s: they belong to another "
-                    "team. None of the %(count)s selected tickets was changed.",
-                    tickets=", ".join(misfits.mapped("number")),
-                    target=" / ".join(
-                        name for name in (self.group_id.name, self.user_id.name) if name
-                    ),
+                    "%(tickets)s cannot go to group %(group)s, of another team. "
+                    "None of the %(count)s selected tickets was changed.",
+                    tickets=", ".join(elsewhere.mapped("number")),
+                    group=self.group_id.name,
+                    count=len(tickets),
+                )
+            )
+        not_theirs = tickets.filtered(
+            lambda t: self.user_id and not t.team_id._may_hold_tickets(self.user_id)
+        )
+        if not_theirs:
+            raise UserError(
+                self.env._(
+                    "%(user)s cannot handle %(tickets)s: they are neither an "
+                    "operator nor the administrator of the team. None of the "
+                    "%(count)s selected tickets was changed.",
+                    user=self.user_id.name,
+                    tickets=", ".join(not_theirs.mapped("number")),
                     count=len(tickets),
                 )
             )
