@@ -28,7 +28,11 @@ def create_default_desk(env):
     )
     env["ir.model.data"]._update_xmlids(
         [
-            {"xml_id": "support_team_queue.team_support", "record": team, "noupdate": True},
+            {
+                "xml_id": "support_team_queue.team_support",
+                "record": team,
+                "noupdate": True,
+            },
             {
                 "xml_id": "support_team_queue.group_general",
                 "record": group,

@@ -115,7 +115,9 @@ def desks(draw):
             {
                 "team": team,
                 "users": draw(
-                    st.sets(st.sampled_from(sorted(partial.operators(team))), max_size=2)
+                    st.sets(
+                        st.sampled_from(sorted(partial.operators(team))), max_size=2
+                    )
                 )
                 if partial.operators(team)
                 else set(),

@@ -42,7 +42,9 @@ class TestEveryRouteWithATicketsIds(RpcTransportsMixin, SupportHttpCase):
             {"name": REQUESTER, "email": "rte@example.com"}
         )
         cls.ticket = cls.new_ticket(SUBJECT, group=cls.group_a)
-        cls.ticket.write({"partner_id": requester.id, "description": f"<p>{SUBJECT}</p>"})
+        cls.ticket.write(
+            {"partner_id": requester.id, "description": f"<p>{SUBJECT}</p>"}
+        )
         cls.ticket.message_subscribe(requester.ids)
         cls.message = cls.ticket.message_post(
             body=MESSAGE, message_type="comment", subtype_xmlid="mail.mt_comment"
@@ -142,7 +144,11 @@ class TestEveryRouteWithATicketsIds(RpcTransportsMixin, SupportHttpCase):
                 if name in values and param.kind != param.VAR_KEYWORD
             }
             url = self._url(pattern, values)
-            _ok, text, _result = self.json_post(user, url, args) if user else self._anonymous_json(url, args)
+            _ok, text, _result = (
+                self.json_post(user, url, args)
+                if user
+                else self._anonymous_json(url, args)
+            )
             return text
         url = self._url(pattern, values)
         if query:

@@ -109,9 +109,7 @@ class TestEveryTicketFieldWrittenOverRpc(RpcTransportsMixin, SupportHttpCase):
             "user_id": {"user_id": self.loner.id},
             "partner_id": {"partner_id": self.partner.id},
             "organization_id": {"organization_id": self.organization.id},
-            "category_id": {
-                "category_id": ref(self.env, "category_big_problem").id
-            },
+            "category_id": {"category_id": ref(self.env, "category_big_problem").id},
             "company_id": {"company_id": False},
             "create_uid": {"create_uid": self.tech_b.id},
             "write_uid": {"write_uid": self.tech_b.id},
@@ -291,7 +289,9 @@ class TestRelationalSearchesTellNothing(SupportCase):
             return ("refused", type(error).__name__)
 
     def _missing_ids(self, model_name, count):
-        self.env.cr.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{self.env[model_name]._table}"')
+        self.env.cr.execute(
+            f'SELECT COALESCE(MAX(id), 0) FROM "{self.env[model_name]._table}"'
+        )
         top = self.env.cr.fetchone()[0]
         return [top + 1000 + i for i in range(count)]
 
@@ -323,7 +323,9 @@ class TestRelationalSearchesTellNothing(SupportCase):
                     told = self._answer(user, model_name, domain)
                     untold = self._answer(user, model_name, domains_missing[operator])
                     if told != untold:
-                        wrong.append((user.login, model_name, fname, operator, told, untold))
+                        wrong.append(
+                            (user.login, model_name, fname, operator, told, untold)
+                        )
         self.assertEqual(wrong, [])
 
     def test_readers_do_find_it(self):
@@ -341,7 +343,9 @@ class TestRelationalSearchesTellNothing(SupportCase):
             with self.subTest(model=model_name, field=fname):
                 self.assertNotEqual(
                     self._answer(
-                        self.resp_a, model_name, self._domains(fname, field, real, SUBJECT)["in"]
+                        self.resp_a,
+                        model_name,
+                        self._domains(fname, field, real, SUBJECT)["in"],
                     ),
                     self._answer(
                         self.resp_a,

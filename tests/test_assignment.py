@@ -30,9 +30,12 @@ class TestAssignmentStaysInTheTeam(SupportCase):
 
     def test_an_operator_outside_the_team_is_refused_on_create(self):
         for user in (self.outsider, self.other_operator):
-            with self.subTest(user=user.login), self.assertRefused(
-                ValidationError, f"{user.name} cannot handle ticket"
-            ) as caught:
+            with (
+                self.subTest(user=user.login),
+                self.assertRefused(
+                    ValidationError, f"{user.name} cannot handle ticket"
+                ) as caught,
+            ):
                 self.new_ticket("Fuori squadra", user=user, as_user=self.callcenter)
             self.assertIn("Assistenza Clienti", str(caught.exception))
 

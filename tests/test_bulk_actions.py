@@ -6,6 +6,7 @@ each row (the seed's padlock)."""
 from lxml import etree
 
 from odoo.exceptions import AccessError, UserError
+
 from .common import RpcTransportsMixin, SupportCase, SupportHttpCase
 
 
@@ -45,9 +46,12 @@ class TestBulkTakeAndClose(BulkCase):
             "action_take",
             "action_close",
         ):
-            with self.subTest(action=method), self.assertRefused(
-                AccessError, f"You may not change {self.read_only.number}"
-            ) as caught:
+            with (
+                self.subTest(action=method),
+                self.assertRefused(
+                    AccessError, f"You may not change {self.read_only.number}"
+                ) as caught,
+            ):
                 self.run_bound(method, self.callcenter, tickets)
             self.assertNotIn(self.first.number, str(caught.exception))
             self.assertIn("none of the 3 selected tickets", str(caught.exception))
@@ -70,9 +74,7 @@ class TestBulkTakeAndClose(BulkCase):
             header = {node.get("string") for node in tree.xpath("/list/header/button")}
             with self.subTest(user=user.login):
                 self.assertEqual({"action_take", "action_close"} <= rows, shown, rows)
-                self.assertEqual(
-                    {"Take", "Close", "Assign"} <= header, shown, header
-                )
+                self.assertEqual({"Take", "Close", "Assign"} <= header, shown, header)
 
 
 class TestBulkAssign(BulkCase):
@@ -104,7 +106,9 @@ class TestBulkAssign(BulkCase):
 
     def test_a_ticket_one_may_not_change_is_named(self):
         tickets = self.first | self.read_only
-        with self.assertRefused(AccessError, f"You may not change {self.read_only.number}"):
+        with self.assertRefused(
+            AccessError, f"You may not change {self.read_only.number}"
+        ):
             self.assign(self.callcenter, tickets, group_id=self.group_b.id)
         self.assertEqual(self.first.group_id, self.group_a)
 

@@ -25,8 +25,9 @@ class TestDeskBoundaries(SupportCase):
             {"alias_defaults": "{}"},
         ):
             field = next(iter(vals))
-            with self.subTest(field=field), self.assertRefused(
-                AccessError, f"({field}) of a support team"
+            with (
+                self.subTest(field=field),
+                self.assertRefused(AccessError, f"({field}) of a support team"),
             ):
                 self.team.with_user(self.teamadmin).write(vals)
         self.assertNotEqual(self.team.alias_id, other_alias)
@@ -38,10 +39,16 @@ class TestDeskBoundaries(SupportCase):
         user_b = self.company_user(
             self.company_b, "t_agent_b", "support_team_queue.group_support_agent"
         )
-        customer = new_test_user(self.env, login="t_customer", groups="base.group_portal")
+        customer = new_test_user(
+            self.env, login="t_customer", groups="base.group_portal"
+        )
         for user in (user_b, customer):
-            with self.subTest(user=user.login), self.assertRefused(
-                ValidationError, "an operator is an internal user of the team's company"
+            with (
+                self.subTest(user=user.login),
+                self.assertRefused(
+                    ValidationError,
+                    "an operator is an internal user of the team's company",
+                ),
             ):
                 self.team.with_user(self.teamadmin).write(
                     {"operator_ids": [Command.link(user.id)]}
@@ -72,7 +79,9 @@ class TestDeskBoundaries(SupportCase):
 
     def test_computed_memberships_and_hierarchies_are_not_written(self):
         outsider = new_test_user(
-            self.env, login="t_outsider", groups="support_team_queue.group_support_agent"
+            self.env,
+            login="t_outsider",
+            groups="support_team_queue.group_support_agent",
         )
         with self.assertRefused(AccessError, "follow its members and its team"):
             self.group_a.with_user(self.teamadmin).write(
@@ -89,7 +98,9 @@ class TestDeskBoundaries(SupportCase):
 
     def test_a_customer_sees_no_operator_list_and_searches_no_message(self):
         company = self.env["res.partner"].create({"name": "Ditta", "is_company": True})
-        customer = new_test_user(self.env, login="t_cliente", groups="base.group_portal")
+        customer = new_test_user(
+            self.env, login="t_cliente", groups="base.group_portal"
+        )
         customer.partner_id.parent_id = company
         ticket = self.new_ticket("Del cliente", group=self.group_a)
         ticket.partner_id = customer.partner_id
@@ -106,7 +117,10 @@ class TestDeskBoundaries(SupportCase):
             [("message_ids.body", "ilike", "SEGRETO-42")],
             [("message_ids", "any", [("body", "ilike", "SEGRETO-42")])],
         ):
-            with self.subTest(domain=domain), self.assertRefused(
-                AccessError, "cannot search tickets by their messages"
+            with (
+                self.subTest(domain=domain),
+                self.assertRefused(
+                    AccessError, "cannot search tickets by their messages"
+                ),
             ):
                 Ticket.search(domain)

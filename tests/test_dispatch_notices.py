@@ -35,8 +35,10 @@ class TestDispatchNotices(SupportCase, MailCase):
 
     def _counter(self, user):
         """The web client's counter: the user's messages needing action."""
-        return self.env["mail.message"].with_user(user).search_count(
-            [("needaction", "=", True)]
+        return (
+            self.env["mail.message"]
+            .with_user(user)
+            .search_count([("needaction", "=", True)])
         )
 
     def test_a_ticket_of_no_group_and_no_operator_reaches_the_dispatchers(self):

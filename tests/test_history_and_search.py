@@ -56,8 +56,10 @@ class TestHistoryAndSearch(SupportCase):
         )
         second.with_user(self.resp_a).action_close()
         self.env.invalidate_all()
-        found = self.env["support.ticket"].with_user(self.resp_a).search(
-            safe_eval(action.domain), order=tree.get("default_order")
+        found = (
+            self.env["support.ticket"]
+            .with_user(self.resp_a)
+            .search(safe_eval(action.domain), order=tree.get("default_order"))
         )
         self.assertLess(list(found).index(second), list(found).index(first))
 

@@ -335,9 +335,12 @@ def _side_doors_stay_closed(server, ticket, message):
     )[0]
     assert after == before
     # positive control: the reader of the ticket finds its notifications
-    assert server.call(
-        "tech_a", "mail.notification", "search", [("id", "in", notifications)]
-    ) == notifications
+    assert (
+        server.call(
+            "tech_a", "mail.notification", "search", [("id", "in", notifications)]
+        )
+        == notifications
+    )
 
 
 RELATED_MODELS = (

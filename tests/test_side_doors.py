@@ -38,9 +38,7 @@ class TestNotificationsOfTickets(RpcTransportsMixin, SupportHttpCase):
         cls.notification = cls.message.notification_ids
         cls.plain = new_test_user(env, login="t_plain1", groups="base.group_user")
         company = env["res.partner"].create({"name": "Ditta", "is_company": True})
-        cls.customer = new_test_user(
-            env, login="t_portal1", groups="base.group_portal"
-        )
+        cls.customer = new_test_user(env, login="t_portal1", groups="base.group_portal")
         cls.customer.partner_id.parent_id = company
         # a notification of another model stays Odoo's: readable by all
         cls.other_message = company.message_post(
@@ -176,7 +174,11 @@ class TestRelationSearches(RpcTransportsMixin, SupportHttpCase):
         for user, readable in ((self.tech_b, False), (self.resp_a, True)):
             with self.subTest(user=user.login):
                 _ok, _text, without = self._search(
-                    user, "res.partner", "support_ticket_ids", "not in", [self.ticket.id]
+                    user,
+                    "res.partner",
+                    "support_ticket_ids",
+                    "not in",
+                    [self.ticket.id],
                 )
                 self.assertEqual(self.requester.id not in without, readable)
                 _ok, _text, none = self._search(
@@ -275,7 +277,11 @@ class TestWorkflowOwnedFields(RpcTransportsMixin, SupportHttpCase):
         self.assertTrue(self.ticket.date_taken and self.ticket.date_closed)
         # and the editable fields stay editable
         ok, text, _result = self.xmlrpc(
-            self.callcenter, "support.ticket", "write", self.ticket.ids, {"priority": "3"}
+            self.callcenter,
+            "support.ticket",
+            "write",
+            self.ticket.ids,
+            {"priority": "3"},
         )
         self.assertTrue(ok, text)
 
@@ -292,7 +298,11 @@ class TestWorkflowOwnedFields(RpcTransportsMixin, SupportHttpCase):
 
     def test_archiving_needs_the_right_to_delete(self):
         ok, text, _result = self.xmlrpc(
-            self.callcenter, "support.ticket", "write", self.ticket.ids, {"active": False}
+            self.callcenter,
+            "support.ticket",
+            "write",
+            self.ticket.ids,
+            {"active": False},
         )
         self.assertFalse(ok)
         self.assertIn("You are not allowed to delete", text)
@@ -457,7 +467,9 @@ class TestTheConversationOfATicket(SupportCase):
                 }
             )
         # positive control: a reader posts
-        self.ticket.with_user(self.resp_a).message_post(body="Ok", message_type="comment")
+        self.ticket.with_user(self.resp_a).message_post(
+            body="Ok", message_type="comment"
+        )
 
     def test_a_named_recipient_neither_answers_nor_rewrites(self):
         self.assertNotSees(self.tech_b, self.ticket)

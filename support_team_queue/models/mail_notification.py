@@ -46,11 +46,7 @@ class MailNotification(models.Model):
             raise UserError(self.env._("Unsupported search on ticket notifications."))
         # record rules are applied as superuser: the tickets are searched
         # with the user's own rules (sudo(False))
-        tickets = (
-            self.env["support.ticket"]
-            .sudo(False)
-            .with_context(active_test=False)
-        )
+        tickets = self.env["support.ticket"].sudo(False).with_context(active_test=False)
         readable = tickets._search([]) if tickets.has_access("read") else []
         domain = [
             "|",

@@ -291,8 +291,9 @@ class SupportTeam(models.Model):
     def _check_operators_of_the_company(self):
         for team in self.sudo():
             misfits = team.operator_ids.filtered(
-                lambda user, team=team: user.share
-                or team.company_id not in user.company_ids
+                lambda user, team=team: (
+                    user.share or team.company_id not in user.company_ids
+                )
             )
             if misfits:
                 raise ValidationError(

@@ -842,8 +842,10 @@ class SupportTicket(models.Model):
                 vals["user_id"] = False
             if vals.get("channel") in ("email", "portal") and "priority" not in vals:
                 # seed 001: the team says how urgent its incoming requests are
-                team = self.env["support.team"].sudo().browse(
-                    vals.get("team_id") or self._default_team_id().id
+                team = (
+                    self.env["support.team"]
+                    .sudo()
+                    .browse(vals.get("team_id") or self._default_team_id().id)
                 )
                 vals["priority"] = team.default_priority or "1"
             if vals.get("channel") == "portal":
@@ -1417,10 +1419,14 @@ class SupportTicket(models.Model):
         recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
         if len(self) != 1:
             return recipients
-        users = self.env["res.users"].sudo().browse(
-            {r["uid"] for r in recipients if r.get("uid")}
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .browse({r["uid"] for r in recipients if r.get("uid")})
         )
-        readers = {user.id for user in users if self._support_filtered_readable_by(user)}
+        readers = {
+            user.id for user in users if self._support_filtered_readable_by(user)
+        }
         return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
 
     def _support_unsubscribe_lost_readers(self, previous_requesters):

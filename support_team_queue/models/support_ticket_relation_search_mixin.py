@@ -57,7 +57,9 @@ class SupportTicketRelationSearchMixin(models.AbstractModel):
         if operator in ("=", "!=") and value is False:
             # "has no ticket" / "has a ticket": among the readable ones
             if not may_read:
-                return [expression.TRUE_LEAF if operator == "=" else expression.FALSE_LEAF]
+                return [
+                    expression.TRUE_LEAF if operator == "=" else expression.FALSE_LEAF
+                ]
             any_ticket = (fname, "any", [])
             return ["!", any_ticket] if operator == "=" else [any_ticket]
         if operator not in _ID_OPERATORS or isinstance(value, str | bool):
