@@ -29,7 +29,6 @@ class SupportOperatorInvite(models.TransientModel):
 
     team_id = fields.Many2one(
         "support.team",
-        string="Team",
         required=True,
         ondelete="cascade",
         domain=[("can_administer", "=", True)],

@@ -20,9 +20,7 @@ class SupportTicketAssign(models.TransientModel):
     team_id = fields.Many2one(
         "support.team", compute="_compute_team_id", help="The selection's team."
     )
-    group_id = fields.Many2one(
-        "support.group", string="Group", domain="[('team_id', '=', team_id)]"
-    )
+    group_id = fields.Many2one("support.group", domain="[('team_id', '=', team_id)]")
     user_id = fields.Many2one(
         "res.users",
         string="Operator",
