@@ -154,3 +154,24 @@ class TestSupportTours(SupportHttpCase):
                 {"operator_ids": [Command.unlink(newcomer.id)]}
             )
         self.assertIn(newcomer, self.team.operator_ids)
+
+    def test_the_desk_in_the_browser(self):
+        """A request waiting for dispatch shows in the team administrator's
+        notification counter; two tickets are taken at once from the list."""
+        self.teamadmin.notification_type = "inbox"
+        Ticket = self.env["support.ticket"].with_context(tracking_disable=False)
+        Ticket.create(
+            {"name": "Tour dispatch", "team_id": self.team.id, "channel": "email"}
+        )
+        tickets = Ticket.create(
+            [
+                {"name": name, "team_id": self.team.id, "group_id": self.group_a.id}
+                for name in ("Tour bulk uno", "Tour bulk due")
+            ]
+        )
+        self.start_browser_tour(
+            QUEUE_URL, "support_team_queue_desk_bulk_take", self.teamadmin
+        )
+        self.env.invalidate_all()
+        self.assertEqual(tickets.mapped("user_id"), self.teamadmin)
+        self.assertEqual(set(tickets.mapped("state")), {"in_progress"})
