@@ -1,5 +1,7 @@
 from odoo import models
 
+from .ticket_side_tables import with_refused_tickets
+
 
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
@@ -16,20 +18,4 @@ class IrAttachment(models.Model):
         result = super()._check_access(operation)
         if operation != "read" or self.env.su or not self:
             return result
-        forbidden = result[0] if result else self.browse()
-        on_tickets = (
-            (self - forbidden)
-            .sudo()
-            .filtered(lambda file: file.res_model == "support.ticket" and file.res_id)
-        )
-        if not on_tickets:
-            return result
-        tickets = self.env["support.ticket"].browse(set(on_tickets.mapped("res_id")))
-        refused = tickets.exists()._check_access("read")
-        if not refused:
-            return result
-        refused_ids = set(refused[0].ids)
-        forbidden |= on_tickets.filtered(lambda f: f.res_id in refused_ids).with_env(
-            self.env
-        )
-        return forbidden, lambda: forbidden._make_access_error(operation)
+        return with_refused_tickets(self, result, operation, "res_model")

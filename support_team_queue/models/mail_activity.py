@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.osv import expression
 
+from .ticket_side_tables import readable_tickets_domain, with_refused_tickets
+
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
@@ -21,7 +23,9 @@ class MailActivity(models.Model):
         if self.env.su or not self:
             return result
         if operation == "read":
-            return self._support_check_read(result)
+            # Odoo also lets its assignee read it: someone forwarded away
+            # from the ticket would keep reading its summary, note and name
+            return with_refused_tickets(self, result, operation, "res_model")
         forbidden = result[0] if result else self.browse()
         user = self.env.user
         others = (
@@ -53,34 +57,10 @@ class MailActivity(models.Model):
         # finds it whatever the ticket: a ticket's activities are found by
         # the ticket's readers only
         if not self.env.su:
-            Ticket = self.env["support.ticket"].sudo(False)
-            tickets = [("res_model", "!=", "support.ticket")]
-            if Ticket.has_access("read"):
-                readable = Ticket.with_context(active_test=False)._search([])
-                tickets = ["|", *tickets, ("res_id", "in", readable)]
-            domain = expression.AND([domain, tickets])
+            domain = expression.AND(
+                [domain, readable_tickets_domain(self.env, "res_model")]
+            )
         return super()._search(domain, *args, **kwargs)
-
-    def _support_check_read(self, result):
-        """A ticket's activity is read by the ticket's readers only: Odoo
-        also lets its assignee read it, and someone forwarded away from the
-        ticket would keep reading its summary, its note and the ticket's
-        name."""
-        forbidden = result[0] if result else self.browse()
-        on_tickets = (
-            (self - forbidden)
-            .sudo()
-            .filtered(lambda a: a.res_model == "support.ticket" and a.res_id)
-        )
-        if not on_tickets:
-            return result
-        tickets = self.env["support.ticket"].browse(set(on_tickets.mapped("res_id")))
-        allowed = set(tickets.exists()._filtered_access("read").ids)
-        refused = on_tickets.filtered(lambda a: a.res_id not in allowed)
-        if not refused:
-            return result
-        forbidden |= self.browse(refused.ids)
-        return forbidden, lambda: forbidden._make_access_error("read")
 
     def _action_done(self, feedback=False, attachment_ids=None):
         # Odoo posts the feedback as superuser, with the files given: on a

@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.osv import expression
 
+from .ticket_side_tables import readable_tickets_domain, with_refused_tickets
+
 
 class MailFollowers(models.Model):
     """Who follows a ticket is part of the ticket.
@@ -27,39 +29,13 @@ class MailFollowers(models.Model):
     @api.model
     def _search(self, domain, *args, **kwargs):
         if not self.env.su:
-            Ticket = self.env["support.ticket"].sudo(False)
-            if Ticket.has_access("read"):
-                visible = Ticket.with_context(active_test=False)._search([])
-                tickets = [
-                    "|",
-                    ("res_model", "!=", "support.ticket"),
-                    ("res_id", "in", visible),
-                ]
-            else:
-                # no read right on tickets at all (an internal user outside
-                # Support): none of their followers
-                tickets = [("res_model", "!=", "support.ticket")]
-            domain = expression.AND([domain, tickets])
+            domain = expression.AND(
+                [domain, readable_tickets_domain(self.env, "res_model")]
+            )
         return super()._search(domain, *args, **kwargs)
 
     def _check_access(self, operation):
         result = super()._check_access(operation)
-        if self.env.su or operation != "read":
+        if self.env.su or operation != "read" or not self:
             return result
-        allowed = self - result[0] if result else self
-        ticket_followers = allowed.sudo().filtered(
-            lambda follower: follower.res_model == "support.ticket"
-        )
-        if not ticket_followers:
-            return result
-        tickets = self.env["support.ticket"].browse(ticket_followers.mapped("res_id"))
-        readable = set(tickets._filtered_access("read").ids)
-        forbidden = ticket_followers.filtered(lambda f: f.res_id not in readable)
-        if not forbidden:
-            return result
-        forbidden = self.browse(forbidden.ids)
-        if result:
-            forbidden |= result[0]
-        return forbidden, lambda: self.env["ir.rule"]._make_access_error(
-            "read", forbidden
-        )
+        return with_refused_tickets(self, result, operation, "res_model")

@@ -1,5 +1,7 @@
 from odoo import models
 
+from .ticket_side_tables import on_refused_tickets
+
 
 class MailMessage(models.Model):
     _inherit = "mail.message"
@@ -16,21 +18,12 @@ class MailMessage(models.Model):
         forbidden = super()._get_forbidden_access(operation)
         if self.env.su or operation not in ("create", "write"):
             return forbidden
-        on_tickets = (
-            (self - forbidden)
-            .sudo()
-            .filtered(lambda m: m.model == "support.ticket" and m.res_id)
-        )
+        checked = self - forbidden
         if operation == "write":
             partner = self.env.user.partner_id
-            on_tickets = on_tickets.filtered(lambda m: m.author_id != partner)
-        if not on_tickets:
-            return forbidden
+            checked = checked.filtered(lambda m: m.sudo().author_id != partner)
         mode = "read" if operation == "create" else "write"
-        tickets = self.env["support.ticket"].browse(set(on_tickets.mapped("res_id")))
-        allowed = set(tickets.exists()._filtered_access(mode).ids)
-        refused = on_tickets.filtered(lambda m: m.res_id not in allowed)
-        return forbidden | self.browse(refused.ids)
+        return forbidden | on_refused_tickets(checked, "model", mode)
 
     def _to_store(self, store, /, **kwargs):
         # Odoo shows, beside each message a user may read (one they were

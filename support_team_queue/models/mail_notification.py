@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .ticket_side_tables import on_refused_tickets, readable_tickets_domain
+
 
 class MailNotification(models.Model):
     """Who was notified of a ticket's message is part of the ticket.
@@ -23,34 +25,19 @@ class MailNotification(models.Model):
 
     @api.depends_context("uid")
     def _compute_support_ticket_readable(self):
-        messages = self.sudo().mail_message_id
-        ticket_ids = {m.res_id for m in messages if m.model == "support.ticket"}
         # Odoo checks record rules on given records as superuser
         # (filtered_domain): the tickets are checked with the user's rules
-        readable = set(
-            self.env["support.ticket"]
-            .sudo(False)
-            .browse(ticket_ids)
-            .with_context(active_test=False)
-            ._filtered_access("read")
-            .ids
-        )
+        messages = self.sudo().mail_message_id.sudo(False)
+        refused = on_refused_tickets(messages, "model")
         for notification in self:
-            message = notification.sudo().mail_message_id
             notification.support_ticket_readable = (
-                message.model != "support.ticket" or message.res_id in readable
+                notification.sudo().mail_message_id not in refused
             )
 
     def _search_support_ticket_readable(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on ticket notifications."))
-        # record rules are applied as superuser: the tickets are searched
-        # with the user's own rules (sudo(False))
-        tickets = self.env["support.ticket"].sudo(False).with_context(active_test=False)
-        readable = tickets._search([]) if tickets.has_access("read") else []
-        domain = [
-            "|",
-            ("mail_message_id.model", "!=", "support.ticket"),
-            ("mail_message_id.res_id", "in", readable),
-        ]
+        domain = readable_tickets_domain(
+            self.env, "mail_message_id.model", "mail_message_id.res_id"
+        )
         return domain if (operator == "=") == value else ["!", *domain]

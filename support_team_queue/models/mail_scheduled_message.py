@@ -1,5 +1,7 @@
 from odoo import models
 
+from .ticket_side_tables import with_refused_tickets
+
 
 class MailScheduledMessage(models.Model):
     _inherit = "mail.scheduled.message"
@@ -14,18 +16,4 @@ class MailScheduledMessage(models.Model):
         result = super()._check_access(operation)
         if operation != "read" or self.env.su or not self:
             return result
-        forbidden = result[0] if result else self.browse()
-        on_tickets = (
-            (self - forbidden)
-            .sudo()
-            .filtered(lambda m: m.model == "support.ticket" and m.res_id)
-        )
-        if not on_tickets:
-            return result
-        tickets = self.env["support.ticket"].browse(set(on_tickets.mapped("res_id")))
-        allowed = set(tickets.exists()._filtered_access("read").ids)
-        refused = on_tickets.filtered(lambda m: m.res_id not in allowed)
-        if not refused:
-            return result
-        forbidden |= self.browse(refused.ids)
-        return forbidden, lambda: forbidden._make_access_error(operation)
+        return with_refused_tickets(self, result, operation, "model")

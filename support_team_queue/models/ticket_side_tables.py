@@ -1,0 +1,50 @@
+"""The tables beside the tickets (files, followers, activities, scheduled
+messages, notifications, messages) answer as the ticket does.
+
+Odoo decides access to these records by their document in some paths and
+not in others; the overrides in ``ir_attachment.py``, ``mail_activity.py``,
+``mail_followers.py``, ``mail_message.py``, ``mail_notification.py`` and
+``mail_scheduled_message.py`` close the others, all through these helpers,
+with the user's own ticket rules."""
+
+TICKET = "support.ticket"
+
+
+def on_refused_tickets(records, model_field, mode="read", res_id_field="res_id"):
+    """The records of ``records`` whose ticket the current user may not
+    ``mode``; records of other documents are not this module's business."""
+    on_tickets = records.sudo().filtered(
+        lambda record: record[model_field] == TICKET and record[res_id_field]
+    )
+    if not on_tickets:
+        return records.browse()
+    tickets = records.env[TICKET].browse(set(on_tickets.mapped(res_id_field)))
+    allowed = set(tickets.exists()._filtered_access(mode).ids)
+    return records.browse(
+        on_tickets.filtered(lambda record: record[res_id_field] not in allowed).ids
+    )
+
+
+def with_refused_tickets(records, result, operation, model_field, mode="read"):
+    """Odoo's ``_check_access`` answer for ``records``, with the records on
+    tickets the user may not ``mode`` refused too."""
+    forbidden = result[0] if result else records.browse()
+    refused = on_refused_tickets(records - forbidden, model_field, mode)
+    if not refused:
+        return result
+    forbidden |= refused
+    return forbidden, lambda: records.env["ir.rule"]._make_access_error(
+        operation, forbidden
+    )
+
+
+def readable_tickets_domain(env, model_field, res_id_field="res_id"):
+    """A domain keeping the records of other documents and those of the
+    tickets the current user may read. Record rules are applied as
+    superuser: the tickets are searched with the user's rules
+    (``sudo(False)``)."""
+    tickets = env[TICKET].sudo(False).with_context(active_test=False)
+    domain = [(model_field, "!=", TICKET)]
+    if tickets.has_access("read"):
+        domain = ["|", *domain, (res_id_field, "in", tickets._search([]))]
+    return domain
