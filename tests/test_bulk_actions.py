@@ -140,3 +140,29 @@ class TestBulkOverRpc(RpcTransportsMixin, SupportHttpCase):
         self.assertIn(f"You may not change {outsider_ticket.number}", text)
         self.env.invalidate_all()
         self.assertFalse(mine.user_id)
+
+
+class TestAssignDialogTellsNothing(BulkCase):
+    def test_a_ticket_one_may_not_read_is_not_shown_in_the_dialog(self):
+        secret = self.new_ticket("Segreto di Gruppo B QZX-3", user=self.resp_b)
+        self.assertNotSees(self.callcenter, secret)
+        wizard = (
+            self.env["support.ticket.assign"]
+            .with_user(self.callcenter)
+            .with_context(
+                active_model="support.ticket", active_ids=(self.first | secret).ids
+            )
+            .create({"group_id": self.group_b.id})
+        )
+        try:
+            shown = repr(
+                wizard.web_read({"ticket_ids": {"fields": {"display_name": {}}}})
+            )
+        except AccessError:
+            shown = ""
+        self.assertNotIn("QZX-3", shown)
+        # refused, naming the ticket by its id only, and nothing changes
+        with self.assertRefused(AccessError, f"You may not change Ticket #{secret.id}"):
+            wizard.action_assign()
+        self.assertEqual(self.first.group_id, self.group_a)
+        self.assertFalse(secret.group_id)

@@ -175,3 +175,5 @@ class TestSupportTours(SupportHttpCase):
         self.env.invalidate_all()
         self.assertEqual(tickets.mapped("user_id"), self.teamadmin)
         self.assertEqual(set(tickets.mapped("state")), {"in_progress"})
+        # then assigned to Gruppo B together, from the Assign dialog
+        self.assertEqual(tickets.mapped("group_id"), self.group_b)

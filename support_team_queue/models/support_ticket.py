@@ -1055,6 +1055,14 @@ class SupportTicket(models.Model):
                 )
             )
 
+    def action_open_assign(self):
+        """The Assign dialog for these tickets (the queue's bulk action)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_team_queue.action_support_ticket_assign"
+        )
+        action["context"] = {"active_model": self._name, "active_ids": self.ids}
+        return action
+
     def action_take(self):
         """Start handling: the current user becomes the operator, state In
         Progress.

@@ -43,7 +43,8 @@ class SupportTicketAssign(models.TransientModel):
 
     def action_assign(self):
         self.ensure_one()
-        tickets = self.ticket_ids
+        # the ids only (one the user may not read is named by its id)
+        tickets = self.sudo().ticket_ids.with_env(self.env)
         if not (self.group_id or self.user_id):
             raise UserError(self.env._("Choose a group, an operator, or both."))
         tickets._check_bulk_access("write")

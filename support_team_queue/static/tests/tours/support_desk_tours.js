@@ -44,5 +44,37 @@ registry.category("web_tour.tours").add("support_team_queue_desk_bulk_take", {
             content: "Both are now in progress",
             trigger: ".o_list_renderer:not(:has(.o_data_row .badge:contains('New')))",
         },
+        {
+            content: "Select them again",
+            trigger: ".o_list_renderer thead .o_list_record_selector input:not(:checked)",
+            run: "click",
+        },
+        {
+            content: "Assign them",
+            trigger: "button[name=action_open_assign]",
+            run: "click",
+        },
+        {
+            content: "The dialog lists both tickets",
+            trigger: ".modal .o_field_widget[name=ticket_ids] .o_tag:contains('Tour bulk uno') ~ .o_tag:contains('Tour bulk due'), .modal .o_field_widget[name=ticket_ids]:has(.o_tag:contains('Tour bulk uno')):has(.o_tag:contains('Tour bulk due'))",
+        },
+        {
+            content: "Choose Gruppo B",
+            trigger: ".modal .o_field_widget[name=group_id] input",
+            run: "edit Gruppo B",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains('Gruppo B')",
+            run: "click",
+        },
+        {
+            content: "Assign",
+            trigger: ".modal button[name=action_assign]",
+            run: "click",
+        },
+        {
+            content: "Both are in Gruppo B",
+            trigger: ".o_list_renderer:not(:has(.modal)):has(.o_data_row:contains('Tour bulk uno'):contains('Gruppo B')):has(.o_data_row:contains('Tour bulk due'):contains('Gruppo B'))",
+        },
     ],
 });
