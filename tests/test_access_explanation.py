@@ -183,7 +183,7 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         (reason,) = self.reasons(self.owned[self.tech_b], self.loner)
         self.assertEqual(reason["kind"], "sharing_rule")
         self.assertEqual(reason["rule"], self.rule_read)
-        self.assertIn(self.rule_read.name, reason["label"])
+        self.assertIn(self.rule_read.display_name, reason["label"])
         self.assertFalse(reason["write"])
 
     def test_write_share_through_a_role_subtree(self):

@@ -363,8 +363,8 @@ class TestValidation(SharingCase):
             target_group_id=self.group_cc.id,
             access="write",
         )
-        self.assertIn("Responsabile B and subordinates", rule.name)
-        self.assertIn("group Call Center", rule.name)
+        self.assertIn("Responsabile B and subordinates", rule.display_name)
+        self.assertIn("group Call Center", rule.display_name)
         self.assertEqual(rule.source_type, "role_subtree")
         self.assertEqual(rule.target_type, "group")
 
@@ -398,7 +398,7 @@ class TestValidation(SharingCase):
         Rule = self.env["support.sharing.rule"].with_user(admin_a)
         self.assertNotIn(rule_b, Rule.search([]))
         attempts = [
-            lambda: rule_b.with_user(admin_a).read(["name"]),
+            lambda: rule_b.with_user(admin_a).read(["display_name"]),
             lambda: rule_b.with_user(admin_a).write({"access": "write"}),
             lambda: rule_b.with_user(admin_a).unlink(),
             lambda: Rule.create(
@@ -422,6 +422,6 @@ class TestValidation(SharingCase):
             }
         )
         self.assertIn(own, Rule.search([]))
-        self.assertTrue(own.read(["name"]))
+        self.assertTrue(own.read(["display_name"]))
         own.write({"access": "write"})
         own.unlink()

@@ -177,3 +177,63 @@ class TestSupportTours(SupportHttpCase):
         self.assertEqual(set(tickets.mapped("state")), {"in_progress"})
         # then assigned to Gruppo B together, from the Assign dialog
         self.assertEqual(tickets.mapped("group_id"), self.group_b)
+
+    def test_sharing_screen_in_the_browser(self):
+        """One Sharing menu: a team's row opens its form, its rules open in
+        their own form, and a rule's name reads in the reader's language."""
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["support_team_queue"], ["it_IT"], overwrite=True
+        )
+        shared_with = new_test_user(
+            self.env,
+            login="t_solitario",
+            name="Solitario Tour",
+            groups="support_team_queue.group_support_agent",
+        )
+        self.team.write(
+            {"name": SHARING_TEAM, "operator_ids": [Command.link(shared_with.id)]}
+        )
+        english = (
+            self.env["support.sharing.rule"]
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "team_id": self.team.id,
+                    "source_group_id": self.group_cc.id,
+                    "target_group_id": self.group_a.id,
+                }
+            )
+        )
+        administrator = new_test_user(
+            self.env,
+            login="t_support_admin_it",
+            name="Amministratore Tour",
+            lang="it_IT",
+            groups="support_team_queue.group_support_admin",
+        )
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_team_sharing",
+            "support_team_queue_sharing",
+            administrator,
+        )
+        self.env.invalidate_all()
+        added = self.team.sharing_rule_ids - english
+        self.assertEqual(len(added), 1)
+        self.assertEqual(added.source_group_id, self.group_cc)
+        self.assertEqual(added.target_user_id, shared_with)
+        self.assertEqual(added.access, "write")
+        self.assertEqual(added.create_uid, administrator)
+
+    def test_role_chart_names_the_holders(self):
+        self.env["support.role"].create({"name": "Ruolo Vacante Tour"})
+        administrator = new_test_user(
+            self.env,
+            login="t_support_admin_chart",
+            groups="support_team_queue.group_support_admin",
+        )
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_role?view_type=hierarchy",
+            "support_team_queue_role_chart",
+            administrator,
+        )

@@ -150,6 +150,26 @@ class TestTranslations(SupportCase):
 
         self.assertEqual(env["ir.model"]._get("support.ticket").name, expected["model"])
 
+        # a sharing rule written by an English-speaking administrator reads
+        # in the reader's language: its name is computed when displayed
+        rule = (
+            self.env["support.sharing.rule"]
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "team_id": self.team.id,
+                    "source_group_id": self.group_cc.id,
+                    "target_user_id": self.loner.id,
+                }
+            )
+        )
+        english = rule.display_name
+        self.assertIn("Tickets of group", english)
+        translated = rule.with_env(env).display_name
+        self.assertNotEqual(translated, english, f"{code}: sharing rule name")
+        self.assertIn(self.group_cc.name, translated)
+        self.assertIn(self.loner.name, translated)
+
         # a message raised from Python code, in the user's language
         self.assertTrue(code_translations.get_python_translations(MODULE, code))
         ticket = self.ticket.with_env(env)

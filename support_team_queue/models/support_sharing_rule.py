@@ -28,8 +28,17 @@ class SupportSharingRule(models.Model):
     _inherit = ["support.access.stamp.mixin"]
     _description = "Support Sharing Rule"
     _order = "team_id, sequence, id"
+    _rec_names_search = [
+        "source_role_id.name",
+        "source_role_subtree_id.name",
+        "source_group_id.name",
+        "target_role_id.name",
+        "target_role_subtree_id.name",
+        "target_group_id.name",
+        "target_user_id.name",
+        "description",
+    ]
 
-    name = fields.Char(compute="_compute_name", store=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     description = fields.Text()
@@ -176,6 +185,8 @@ class SupportSharingRule(models.Model):
             return self.env._("user %s", self.target_user_id.display_name)
         return "?"
 
+    # Computed when displayed, in the reader's language: a stored name would
+    # keep the language of whoever last wrote the rule.
     @api.depends(
         "source_role_id.complete_name",
         "source_role_subtree_id.complete_name",
@@ -186,14 +197,15 @@ class SupportSharingRule(models.Model):
         "target_user_id.name",
         "access",
     )
-    def _compute_name(self):
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        access_labels = dict(self._fields["access"]._description_selection(self.env))
         for rule in self:
-            access = dict(rule._fields["access"]._description_selection(self.env))
-            rule.name = self.env._(
+            rule.display_name = self.env._(
                 "Tickets of %(owners)s shared with %(target)s: %(access)s",
                 owners=rule._support_source_label(),
                 target=rule._support_target_label(),
-                access=access.get(rule.access, "").lower(),
+                access=access_labels.get(rule.access, "").lower(),
             )
 
     @api.constrains(*_SOURCE_FIELDS.values(), *_TARGET_FIELDS.values(), "team_id")

@@ -151,6 +151,11 @@ class SupportTeam(models.Model):
         "with a role, a group or a user. Each change applies on the next "
         "request.",
     )
+    sharing_rule_count = fields.Integer(
+        string="Custom Rules",
+        compute="_compute_sharing_rule_count",
+        help="Active custom sharing rules of the team.",
+    )
 
     # --- Team administration ---
     # Seed 000: the team's administrator runs their own team. The ACLs let
@@ -221,6 +226,16 @@ class SupportTeam(models.Model):
         )
         action["context"] = {"default_team_id": self.id}
         return action
+
+    @api.depends("sharing_rule_ids.active")
+    def _compute_sharing_rule_count(self):
+        counts = dict(
+            self.env["support.sharing.rule"]._read_group(
+                [("team_id", "in", self.ids)], ["team_id"], ["__count"]
+            )
+        )
+        for team in self:
+            team.sharing_rule_count = counts.get(team, 0)
 
     @api.depends_context("uid")
     def _compute_dashboard_unrouted_count(self):

@@ -258,7 +258,7 @@ class _SupportAccessWalker:
                         "sharing_rule",
                         self.env._(
                             "Sharing rule \u201c%(rule)s\u201d (%(how)s)",
-                            rule=rule.name,
+                            rule=rule.display_name,
                             how=how,
                         ),
                         write=rule.access == "write",

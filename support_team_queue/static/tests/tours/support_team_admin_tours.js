@@ -139,3 +139,104 @@ registry.category("web_tour.tours").add("support_team_queue_team_operator_readon
         },
     ],
 });
+
+// The Support Administrator's sharing screen (tests/test_tours.py), read in
+// Italian: one menu, a team row that opens the team's sharing form, a rule
+// written in English that reads in Italian, and a new rule added in its own
+// form.
+const SHARING_URL = "/odoo/action-support_team_queue.action_support_team_sharing";
+const SHARING_TEAM = "Assistenza Condivisione Tour";
+const SHARED_GROUP = "Call Center";
+const SHARED_WITH = "Solitario Tour";
+
+registry.category("web_tour.tours").add("support_team_queue_sharing", {
+    url: SHARING_URL,
+    steps: () => [
+        {
+            content: "The team's row counts its custom rules",
+            trigger: `.o_list_view .o_data_row:contains("${SHARING_TEAM}") td[name=sharing_rule_count]:contains("1")`,
+        },
+        {
+            content: "The team's row opens its sharing form",
+            trigger: `.o_list_view .o_data_row td[name=name]:contains("${SHARING_TEAM}")`,
+            run: "click",
+        },
+        {
+            content: "The rule written in English reads in the reader's language",
+            trigger: `.o_form_view .o_field_widget[name=sharing_rule_ids] .o_data_row td[name=display_name]:contains("Ticket di gruppo ${SHARED_GROUP}")`,
+        },
+        {
+            content: "Add a rule",
+            trigger: ".o_field_widget[name=sharing_rule_ids] .o_field_x2many_list_row_add a",
+            run: "click",
+        },
+        {
+            content: "The rule opens in its own form: shared from a group",
+            trigger: ".modal .o_field_widget[name=source_type] input[data-value=group]",
+            run: "click",
+        },
+        {
+            content: "Pick the source group",
+            trigger: ".modal .o_field_widget[name=source_group_id] input",
+            run: `edit ${SHARED_GROUP}`,
+        },
+        {
+            content: "Choose it",
+            trigger: `.modal .o_field_widget[name=source_group_id] .dropdown-item:contains("${SHARED_GROUP}")`,
+            run: "click",
+        },
+        {
+            content: "Shared with a user",
+            trigger: ".modal .o_field_widget[name=target_type] input[data-value=user]",
+            run: "click",
+        },
+        {
+            content: "Pick the user",
+            trigger: ".modal .o_field_widget[name=target_user_id] input",
+            run: `edit ${SHARED_WITH}`,
+        },
+        {
+            content: "Choose them",
+            trigger: `.modal .o_field_widget[name=target_user_id] .dropdown-item:contains("${SHARED_WITH}")`,
+            run: "click",
+        },
+        {
+            content: "Read and write",
+            trigger: ".modal .o_field_widget[name=access] input[data-value=write]",
+            run: "click",
+        },
+        {
+            content: "Save the rule",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The new rule is listed under its name, in Italian",
+            trigger: `body:not(:has(.modal)) .o_field_widget[name=sharing_rule_ids] .o_data_row td[name=display_name]:contains("${SHARED_WITH}")`,
+        },
+        {
+            content: "Save the team",
+            trigger: ".o_form_view .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Saved",
+            trigger: ".o_form_view .o_form_saved",
+        },
+    ],
+});
+
+// The organisation chart of roles: each card names its holders.
+registry.category("web_tour.tours").add("support_team_queue_role_chart", {
+    url: "/odoo/action-support_team_queue.action_support_role?view_type=hierarchy",
+    steps: () => [
+        {
+            content: "The top role's card names its holder",
+            trigger: `.o_hierarchy_node:contains("Supervisore") .o_field_many2many_tags_avatar:contains("Supervisor")`,
+        },
+        {
+            content: "A role nobody holds says so",
+            trigger: `.o_hierarchy_node:contains("Ruolo Vacante Tour"):contains("No holder")`,
+        },
+    ],
+});
