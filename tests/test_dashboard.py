@@ -5,6 +5,10 @@ may read."""
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from lxml import etree
+
+from odoo.osv import expression
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SupportCase, SupportHttpCase, ref
 
@@ -159,6 +163,53 @@ class TestQueueFigures(DashboardScenario, SupportCase):
             figures,
             dict.fromkeys(FIGURES, 0) | {"dashboard_oldest_ticket_id": False},
         )
+
+    def test_group_cards_are_the_queues_each_user_reads(self):
+        """The "Queues by Group" cards are the groups whose waiting tickets
+        the user reads: compared with the ticket rules themselves, through a
+        waiting ticket in every group, under each team level and with a
+        sharing rule of a group."""
+        action = ref(self.env, "action_support_group_dashboard")
+        domain = safe_eval(action.domain)
+        groups = self.env["support.group"].search([("team_id", "=", self.team.id)])
+        waiting = {group: self.new_ticket("Waiting", group=group) for group in groups}
+        self.env["support.sharing.rule"].create(
+            {
+                "team_id": self.team.id,
+                "source_group_id": self.group_b.id,
+                "target_user_id": self.loner.id,
+            }
+        )
+        for level in ("private", "public_read"):
+            self.team.ticket_access = level
+            self.env.invalidate_all()
+            for user in self.seed_users:
+                with self.subTest(level=level, user=user.login):
+                    readable = (
+                        self.env["support.ticket"]
+                        .with_user(user)
+                        .search([("id", "in", [t.id for t in waiting.values()])])
+                    )
+                    expected = {
+                        g for g, ticket in waiting.items() if ticket in readable
+                    }
+                    cards = (
+                        self.env["support.group"]
+                        .with_user(user)
+                        .search(
+                            expression.AND([domain, [("team_id", "=", self.team.id)]])
+                        )
+                    )
+                    self.assertEqual(set(cards), expected)
+                    self.assertEqual(
+                        {g for g in groups.with_user(user) if g.queue_readable},
+                        {g.with_user(user) for g in expected},
+                    )
+        # a Gruppo B technician in a private team: no card of Gruppo A
+        self.team.ticket_access = "private"
+        cards = self.env["support.group"].with_user(self.tech_b).search(domain)
+        self.assertNotIn(self.group_a, cards)
+        self.assertIn(self.group_b, cards)
 
     def test_every_figure_agrees_with_what_each_user_may_read(self):
         owners = [
@@ -319,6 +370,18 @@ class TestDashboardViews(SupportCase):
                     self.assertEqual(
                         set(result["views"]), {mode for _id, mode in views}
                     )
+
+    def test_open_tickets_graph_keeps_its_split_by_state(self):
+        # a group-by of the search would replace the graph's own two levels
+        action = ref(self.env, "action_support_ticket_dashboard")
+        context = safe_eval(action.context)
+        self.assertFalse([key for key in context if "groupby" in key])
+        self.assertEqual(action.view_mode.split(",")[0], "graph")
+        graph = self.env["support.ticket"].get_views([(False, "graph")])
+        arch = etree.fromstring(graph["views"]["graph"]["arch"])
+        self.assertEqual(
+            [node.get("name") for node in arch.iter("field")], ["group_id", "state"]
+        )
 
     def test_the_role_hierarchy_opens_as_an_organisation_chart(self):
         action = ref(self.env, "action_support_role")

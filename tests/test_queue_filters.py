@@ -14,6 +14,9 @@ OPEN_STATES = ("new", "in_progress", "waiting")
 
 PROMISES = {
     "filter_pending": lambda t, user: not t.user_id and t.state in OPEN_STATES,
+    "filter_unrouted": lambda t, user: (
+        not t.group_id and not t.user_id and t.state in OPEN_STATES
+    ),
     "filter_mine": lambda t, user: t.user_id == user,
     "filter_assigned_operators": lambda t, user: (
         bool(t.user_id) and t.state in OPEN_STATES
@@ -32,11 +35,19 @@ class TestQueueFilters(SupportCase):
         cls.waiting = cls.new_ticket("In coda", group=cls.group_a)
         cls.marcos = cls.new_ticket("Di Marco", user=cls.resp_a, group=cls.group_a)
         cls.annas = cls.new_ticket("Di Anna", user=cls.tech_a)
+        cls.unrouted = cls.new_ticket("Da smistare")
         cls.closed = cls.new_ticket("Chiuso", user=cls.resp_a, group=cls.group_a)
         cls.closed.state = "closed"
         cls.expired = cls.new_ticket("Scaduto", group=cls.group_a)
         cls.expired.state = "expired"
-        cls.tickets = cls.waiting | cls.marcos | cls.annas | cls.closed | cls.expired
+        cls.tickets = (
+            cls.waiting
+            | cls.marcos
+            | cls.annas
+            | cls.unrouted
+            | cls.closed
+            | cls.expired
+        )
 
     def filters(self, user):
         """{filter name: domain} of the queue's search view, as ``user``

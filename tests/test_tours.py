@@ -32,6 +32,7 @@ MY_TEAM_URL = "/odoo/action-support_team_queue.action_support_my_team"
 NEWCOMER = "Nuovo Operatore Tour"
 INVITED = "Marco Bianchi Tour"
 INVITED_EMAIL = "marco.bianchi.tour@example.com"
+SHARING_TEAM = "Assistenza Condivisione Tour"
 NO_BROWSER = (
     "The browser tours need Chromium, and Odoo finds none on PATH "
     "(google-chrome, chromium, chromium-browser, google-chrome-stable). "

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 
 from .support_ticket import OPEN_STATES
 
@@ -108,6 +109,14 @@ class SupportGroup(models.Model):
     ticket_ids = fields.One2many(
         "support.ticket", "group_id", string="Tickets", groups="base.group_user"
     )
+    queue_readable = fields.Boolean(
+        string="Queue I Read",
+        compute="_compute_queue_readable",
+        search="_search_queue_readable",
+        help="Whether the ticket rules let the current user read the tickets "
+        "waiting in this group's queue: the dashboard shows only those "
+        "groups, so an empty card never stands for a queue one cannot see.",
+    )
     can_administer = fields.Boolean(
         compute="_compute_can_administer",
         help="Technical: whether the current user may change this group (the "
@@ -157,6 +166,39 @@ class SupportGroup(models.Model):
                 )
 
     # --- Team administration ---
+    @api.depends_context("uid")
+    def _compute_queue_readable(self):
+        readable = self.search([("id", "in", self.ids), ("queue_readable", "=", True)])
+        for group in self:
+            group.queue_readable = group in readable
+
+    def _search_queue_readable(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on %s.", "queue_readable"))
+        # The ticket rules that reach a ticket waiting in a group's queue
+        # (security/support_rules.xml): everything for supervisors, the
+        # team's administrator, the group's members, a public team's
+        # operators, the targets of a sharing rule of the group.
+        user = self.env.user
+        if user.has_group("support_team_queue.group_support_supervisor"):
+            domain = expression.TRUE_DOMAIN
+        else:
+            shared = self.env["support.sharing.rule"]._support_rules_targeting(user.ids)
+            domain = expression.OR(
+                [
+                    [("team_id.admin_id", "=", user.id)],
+                    [("effective_user_ids", "in", user.id)],
+                    [
+                        ("team_id.ticket_access", "!=", "private"),
+                        ("team_id.operator_ids", "in", user.id),
+                    ],
+                    [("id", "in", shared.source_group_id.ids)],
+                ]
+            )
+        if (operator == "=") != value:
+            domain = ["!", *domain]
+        return domain
+
     # The rules of security/support_team_admin_rules.xml let a team's
     # administrator create, change and delete the groups of their team;
     # Odoo checks them before a write, not after, so moving a group is

@@ -199,11 +199,6 @@ registry.category("web_tour.tours").add("support_team_queue_dashboard", {
             run: "click",
         },
         {
-            content: "Open Gruppo A (the dashboard groups by group)",
-            trigger: ".o_list_view .o_group_header:contains('Gruppo A')",
-            run: "click",
-        },
-        {
             content: "The call center's ticket is there, in Gruppo A",
             trigger: `.o_list_view .o_data_row:has(td[name=name]:contains("${SUBJECT}")) td[name=group_id]:contains("Gruppo A")`,
         },
