@@ -31,6 +31,94 @@ QUERY_ARGUMENTS = ("model", "res_id", "id", "field", "access_token", "token", "p
 PREFIXES = ("/my", "/mail/", "/portal/", "/web/content", "/web/image", "/report/")
 
 
+def route_values(ticket_id, message_id, attachment_id, partner_id, search_term="RTE"):
+    """The value of each route argument, naming a ticket's records
+    (``search_term``: a word of the secrets, for the routes that search)."""
+    return {
+        "thread_model": "support.ticket",
+        "model": "support.ticket",
+        "res_model": "support.ticket",
+        "thread_id": ticket_id,
+        "res_id": ticket_id,
+        "ticket_id": ticket_id,
+        "id": ticket_id,
+        "ids": [ticket_id],
+        "docids": str(ticket_id),
+        "message_id": message_id,
+        "message_ids": [message_id],
+        "attachment_id": attachment_id,
+        "attachment_ids": [attachment_id],
+        "field": "description",
+        "filename": "f",
+        "unique": "u",
+        "width": 16,
+        "height": 16,
+        "limit": 30,
+        "search_term": search_term,
+        "access_token": "not-the-token",
+        "token": "not-the-token",
+        "hash": "not-the-hash",
+        "pid": partner_id,
+        "partner_id": partner_id,
+        "request_list": [
+            "activities",
+            "attachments",
+            "followers",
+            "suggestedRecipients",
+            "scheduledMessages",
+        ],
+        "post_data": {"body": "Intruso", "message_type": "comment"},
+        "body": "Intruso",
+        "content": "x",
+        "converter": "html",
+        "reportname": "support_team_queue.none",
+        "xmlid": "support_team_queue.none",
+        "page": 1,
+    }
+
+
+def ticket_routes(env):
+    """{path pattern: (type, endpoint parameters)} under PREFIXES, from the
+    server's routing map."""
+    routes = {}
+    for rule in env["ir.http"].routing_map().iter_rules():
+        if not rule.rule.startswith(PREFIXES):
+            continue
+        endpoint = rule.endpoint
+        method = getattr(endpoint, "original_endpoint", endpoint)
+        params = inspect.signature(method).parameters
+        routes[rule.rule] = (endpoint.routing.get("type"), params)
+    return routes
+
+
+def route_url(pattern, values, params=None):
+    """The path with its converters replaced by ``values``; with ``params``,
+    the arguments the endpoint takes from the query string too."""
+
+    def replace(match):
+        return str(values.get(match.group(2), "x"))
+
+    url = re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", replace, pattern)
+    if params is not None:
+        url += "?" + urlencode(
+            {
+                name: values[name]
+                for name in QUERY_ARGUMENTS
+                if name in params and f"<{name}>" not in pattern
+            }
+        )
+    return url
+
+
+def json_arguments(params, values):
+    """The arguments of a JSON route's call, from ``values``."""
+    return {
+        name: values[name]
+        for name, param in params.items()
+        if name in values and param.kind != param.VAR_KEYWORD
+    }
+
+
 class TestEveryRouteWithATicketsIds(RpcTransportsMixin, SupportHttpCase):
     maxDiff = None
 
@@ -70,67 +158,15 @@ class TestEveryRouteWithATicketsIds(RpcTransportsMixin, SupportHttpCase):
     # -- the routes and their arguments --------------------------------------
 
     def _values(self):
-        ticket, message, attachment = self.ticket, self.message, self.attachment
-        return {
-            "thread_model": "support.ticket",
-            "model": "support.ticket",
-            "res_model": "support.ticket",
-            "thread_id": ticket.id,
-            "res_id": ticket.id,
-            "ticket_id": ticket.id,
-            "id": ticket.id,
-            "ids": [ticket.id],
-            "docids": str(ticket.id),
-            "message_id": message.id,
-            "message_ids": [message.id],
-            "attachment_id": attachment.id,
-            "attachment_ids": [attachment.id],
-            "field": "description",
-            "filename": "f",
-            "unique": "u",
-            "width": 16,
-            "height": 16,
-            "limit": 30,
-            "search_term": "RTE",
-            "access_token": "not-the-token",
-            "token": "not-the-token",
-            "hash": "not-the-hash",
-            "pid": ticket.partner_id.id,
-            "partner_id": ticket.partner_id.id,
-            "request_list": [
-                "activities",
-                "attachments",
-                "followers",
-                "suggestedRecipients",
-                "scheduledMessages",
-            ],
-            "post_data": {"body": "Intruso", "message_type": "comment"},
-            "body": "Intruso",
-            "content": "x",
-            "converter": "html",
-            "reportname": "support_team_queue.none",
-            "xmlid": "support_team_queue.none",
-            "page": 1,
-        }
+        return route_values(
+            self.ticket.id,
+            self.message.id,
+            self.attachment.id,
+            self.ticket.partner_id.id,
+        )
 
     def _routes(self):
-        """(path pattern, type, endpoint parameters) under PREFIXES."""
-        routes = {}
-        for rule in self.env["ir.http"].routing_map().iter_rules():
-            if not rule.rule.startswith(PREFIXES):
-                continue
-            endpoint = rule.endpoint
-            method = getattr(endpoint, "original_endpoint", endpoint)
-            params = inspect.signature(method).parameters
-            routes[rule.rule] = (endpoint.routing.get("type"), params)
-        return routes
-
-    def _url(self, pattern, values):
-        def replace(match):
-            name = match.group(2)
-            return str(values.get(name, "x"))
-
-        return re.sub(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", replace, pattern)
+        return ticket_routes(self.env)
 
     def _call(self, user, pattern, kind, params, values, query=True):
         if user:
@@ -138,28 +174,15 @@ class TestEveryRouteWithATicketsIds(RpcTransportsMixin, SupportHttpCase):
         else:
             self.authenticate(None, None)
         if kind == "json":
-            args = {
-                name: values[name]
-                for name, param in params.items()
-                if name in values and param.kind != param.VAR_KEYWORD
-            }
-            url = self._url(pattern, values)
+            args = json_arguments(params, values)
+            url = route_url(pattern, values)
             _ok, text, _result = (
                 self.json_post(user, url, args)
                 if user
                 else self._anonymous_json(url, args)
             )
             return text
-        url = self._url(pattern, values)
-        if query:
-            # the arguments of routes that take them from the query string
-            url += "?" + urlencode(
-                {
-                    name: values[name]
-                    for name in QUERY_ARGUMENTS
-                    if name in params and f"<{name}>" not in pattern
-                }
-            )
+        url = route_url(pattern, values, params if query else None)
         with mute_logger("odoo.http", "odoo.addons.base.models.ir_attachment"):
             response = self.url_open(url)
         return response.content.decode("utf-8", "replace")

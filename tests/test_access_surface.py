@@ -13,60 +13,18 @@
 
 import contextlib
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
 from .common import RpcTransportsMixin, SupportCase, SupportHttpCase, ref
+from .ticket_write_table import SPECIAL_FIELDS, WRITABLE, value_to_write
 
 SUBJECT = "Segreto enumerato XKC-5120"
 
 
 class _RolledBack(Exception):
     pass
-
-
-def _rpc(command):
-    """An x2many command as XML-RPC carries it (plain integers)."""
-    return [int(command[0]), command[1], command[2]]
-
-
-# Who may write which field of a ticket they may change (SPEC: the profile
-# says which actions, the rules on which tickets; the workflow owns its
-# fields). A technician writes nothing; nor does anyone on a ticket they
-# may not read.
-EDITABLE = frozenset(
-    {
-        "name",
-        "description",
-        "partner_id",
-        "partner_email",
-        "organization_id",
-        "group_id",
-        "user_id",
-        "priority",
-        "severity",
-        "category_id",
-        "channel",
-        "color",
-        # Odoo's followers and activities, on a ticket one may change
-        # (activity_ids and message_follower_ids are refused by Odoo: the
-        # chatter's own methods change them)
-        "message_partner_ids",
-        "activity_type_id",
-        "activity_summary",
-    }
-)
-WRITABLE = {
-    "agent": EDITABLE,
-    "manager": EDITABLE | {"active"},
-    "team administrator": EDITABLE | {"active"},
-    # moves a ticket into any team
-    "supervisor": EDITABLE | {"active", "team_id"},
-    "technician": frozenset(),
-    "another group's manager": frozenset(),
-}
 
 
 class TestEveryTicketFieldWrittenOverRpc(RpcTransportsMixin, SupportHttpCase):
@@ -103,48 +61,27 @@ class TestEveryTicketFieldWrittenOverRpc(RpcTransportsMixin, SupportHttpCase):
     def _value(self, fname, field):
         """A value for ``fname`` that differs from the ticket's."""
         ticket = self.ticket
-        special = {
-            "team_id": {"team_id": self.other_team.id, "group_id": False},
-            "group_id": {"group_id": self.group_b.id},
-            "user_id": {"user_id": self.loner.id},
-            "partner_id": {"partner_id": self.partner.id},
-            "organization_id": {"organization_id": self.organization.id},
-            "category_id": {"category_id": ref(self.env, "category_big_problem").id},
-            "company_id": {"company_id": False},
-            "create_uid": {"create_uid": self.tech_b.id},
-            "write_uid": {"write_uid": self.tech_b.id},
-            "message_partner_ids": {
-                "message_partner_ids": [_rpc(Command.link(self.partner.id))]
-            },
-            "activity_type_id": {
-                "activity_type_id": self.env.ref("mail.mail_activity_data_todo").id
-            },
-            "id": {"id": ticket.id + 1000},
+        refs = {
+            "other_team": self.other_team.id,
+            "group": self.group_b.id,
+            "user": self.loner.id,
+            "partner": self.partner.id,
+            "organization": self.organization.id,
+            "category": ref(self.env, "category_big_problem").id,
+            "writer": self.tech_b.id,
+            "activity_type": self.env.ref("mail.mail_activity_data_todo").id,
         }
-        if fname in special:
-            return special[fname]
-        kind = field.type
-        if kind == "boolean":
-            return {fname: not ticket[fname]}
-        if kind in ("char", "text"):
-            return {fname: "Valore scritto"}
-        if kind == "html":
-            return {fname: "<p>Valore scritto</p>"}
-        if kind in ("integer", "float", "monetary"):
-            return {fname: 7}
-        if kind == "selection":
-            keys = [key for key, _label in field._description_selection(self.env)]
-            return {fname: next(k for k in keys if k != ticket[fname])}
-        if kind == "date":
-            return {fname: "2020-01-01"}
-        if kind == "datetime":
-            return {fname: "2020-01-01 10:00:00"}
-        if kind in ("one2many", "many2many"):
-            # emptied: the most a write could take away
-            return {fname: [_rpc(Command.clear())]}
-        if kind == "many2one":
-            return {fname: self.env[field.comodel_name].search([], limit=1).id}
-        raise AssertionError(f"no test value for {fname} ({kind})")
+        selection = (
+            [key for key, _label in field._description_selection(self.env)]
+            if field.type == "selection"
+            else None
+        )
+        current = ticket[fname]
+        if field.type == "many2one" and fname not in SPECIAL_FIELDS:
+            refs["any"] = self.env[field.comodel_name].search([], limit=1).id
+        return value_to_write(
+            fname, field.type, ticket.id, current, refs, selection=selection
+        )
 
     def _state(self, fname):
         self.env.invalidate_all()

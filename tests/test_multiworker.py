@@ -8,6 +8,7 @@ Every change is committed by the server, so each test undoes it in a
 the tests check that both workers answered, before and after each change.
 """
 
+import base64
 import os
 import re
 import socket
@@ -20,8 +21,12 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import requests
 
 import odoo
+
+from .test_access_routes import json_arguments, route_url, route_values, ticket_routes
+from .ticket_write_table import SPECIAL_FIELDS, WRITABLE, value_to_write
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
@@ -409,3 +414,426 @@ def test_relational_searches_tell_nothing_on_every_worker(server):
             if told != untold:
                 leaks.append((spec["model"], spec["name"], operator))
     assert leaks == []
+
+
+PROFILES = {
+    "agent": "callcenter",
+    "manager": "resp_a",
+    "team administrator": "teamadmin",
+    "supervisor": "supervisor",
+    "technician": "tech_a",
+    "another group's manager": "resp_b",
+}
+
+
+class _WrittenTickets:
+    """Gruppo A tickets written over XML-RPC by the demo users. A write the
+    server accepts is committed: the next attempt gets a fresh ticket, and
+    every ticket made here is deleted at the end."""
+
+    def __init__(self, server):
+        self.server = server
+        self.made = []
+        self.current = None
+        self.values = {}
+        self.fields = server.call(
+            "admin",
+            "support.ticket",
+            "fields_get",
+            [],
+            ["type", "selection", "relation"],
+        )
+
+    def fresh(self):
+        server = self.server
+        ticket = server.call(
+            "admin",
+            "support.ticket",
+            "create",
+            {
+                "name": "Scritto dai lavoratori",
+                "team_id": server.ref("support_team_queue.team_assistenza_clienti"),
+                "group_id": server.ref("support_team_queue.group_gruppo_a"),
+            },
+        )
+        self.made.append(ticket)
+        server.call(
+            "admin",
+            "support.ticket",
+            "message_post",
+            [ticket],
+            body="Primo messaggio",
+            message_type="comment",
+        )
+        server.call(
+            "admin",
+            "support.ticket",
+            "message_subscribe",
+            [ticket],
+            partner_ids=[self.partner_of("resp_a")],
+        )
+        server.call(
+            "admin",
+            "mail.activity",
+            "create",
+            {
+                "res_model_id": server.call(
+                    "admin", "ir.model", "search", [("model", "=", "support.ticket")]
+                )[0],
+                "res_id": ticket,
+                "activity_type_id": server.ref("mail.mail_activity_data_call"),
+                "summary": "Richiamare",
+                "user_id": server.uid("resp_a"),
+            },
+        )
+        self.current = ticket
+        self.values = self.read(list(self.fields))
+        return ticket
+
+    def partner_of(self, login):
+        return self.server.call(
+            "admin", "res.users", "read", [self.server.uid(login)], ["partner_id"]
+        )[0]["partner_id"][0]
+
+    def read(self, names):
+        (values,) = self.server.call(
+            "admin",
+            "support.ticket",
+            "read",
+            [self.current],
+            names,
+            context={"active_test": False},
+        )
+        return {name: values[name] for name in names}
+
+
+def _differs(after, before):
+    # the figures computed from the clock (waiting hours) move by seconds
+    # between two reads; a written value (7) moves them by hours
+    if isinstance(after, float) and isinstance(before, float):
+        return abs(after - before) > 0.01
+    return after != before
+
+
+def test_every_ticket_field_written_on_the_workers(server):
+    """tests/test_access_surface.py's write table, asked of
+    ``odoo-bin --workers=2``: every field of a ticket written by each
+    profile changes exactly as the table says, or is refused with a clear
+    error and changes nothing; both workers answer."""
+    scratch = {
+        "other_team": server.call(
+            "admin", "support.team", "create", {"name": "Altro Team Lavoratori"}
+        ),
+        "partner": server.call(
+            "admin",
+            "res.partner",
+            "create",
+            {"name": "Nuovo Richiedente Lavoratori", "email": "nuovo-lw@example.com"},
+        ),
+        "organization": server.call(
+            "admin",
+            "res.partner",
+            "create",
+            {"name": "Nuova Ditta Lavoratori", "is_company": True},
+        ),
+    }
+    refs = dict(
+        scratch,
+        group=server.ref("support_team_queue.group_gruppo_b"),
+        user=server.uid("tech_b"),
+        category=server.ref("support_team_queue.category_big_problem"),
+        writer=server.uid("tech_b"),
+        activity_type=server.ref("mail.mail_activity_data_todo"),
+    )
+    writers = {profile: _WrittenTickets(server) for profile in PROFILES}
+    wrong = []
+
+    def attempt(profile, written, fname, spec):
+        if written.current is None:
+            written.fresh()
+        current = written.values[fname]
+        given = dict(refs)
+        if spec["type"] == "many2one" and fname not in SPECIAL_FIELDS:
+            # a record of the comodel other than the ticket's
+            given["any"] = server.call(
+                "admin",
+                spec["relation"],
+                "search",
+                [("id", "!=", current[0] if current else 0)],
+                limit=1,
+            )[0]
+        vals = value_to_write(
+            fname,
+            spec["type"],
+            written.current,
+            current,
+            given,
+            selection=[key for key, _label in spec.get("selection") or []],
+        )
+        try:
+            server.call(
+                PROFILES[profile], "support.ticket", "write", [written.current], vals
+            )
+            ok, text = True, ""
+        except xmlrpc.client.Fault as fault:
+            ok, text = False, fault.faultString
+        after = written.read(list(vals))
+        changed = {name: _differs(after[name], written.values[name]) for name in vals}
+        writable = WRITABLE[profile]
+        if "Traceback" in text:
+            wrong.append((profile, fname, "server error", text[-300:]))
+        elif fname in writable and not (ok and changed[fname]):
+            wrong.append((profile, fname, "not written", text[:200]))
+        elif fname not in writable and any(changed.values()):
+            wrong.append((profile, fname, "written", text[:200]))
+        elif fname not in writable and ok and fname != "display_name":
+            # display_name: Odoo ignores a value for it
+            wrong.append((profile, fname, "accepted, not refused", ""))
+        if ok or any(changed.values()):
+            # committed: the next attempt starts from a fresh ticket
+            written.current = None
+
+    def write_every_field(profile):
+        written = writers[profile]
+        for fname, spec in written.fields.items():
+            attempt(profile, written, fname, spec)
+
+    def every_profile():
+        # two profiles at a time, so that both workers serve
+        with ThreadPoolExecutor(2) as executor:
+            list(executor.map(write_every_field, PROFILES))
+
+    try:
+        pids = server.workers_serving(every_profile)
+    finally:
+        made = [ticket for written in writers.values() for ticket in written.made]
+        server.call(
+            "admin", "support.ticket", "unlink", made, context={"active_test": False}
+        )
+        server.call("admin", "support.team", "unlink", [scratch["other_team"]])
+        server.call(
+            "admin",
+            "res.partner",
+            "unlink",
+            [scratch["partner"], scratch["organization"]],
+        )
+    assert wrong == []
+    assert len(pids) == 2, f"served by workers {pids} only"
+
+
+ROUTE_SECRETS = ("RTW-7104", "RTW-7105", "RTW-7106", "RTW-7107", "RTW-7108")
+
+
+class _Visitor:
+    """A web session on the workers: a user's, or an anonymous visitor's."""
+
+    def __init__(self, server, login=None, password=None):
+        self.base = server.url.split("/xmlrpc/")[0]
+        self.session = requests.Session()
+        self.login = login or "anonymous"
+        if login:
+            response = self.session.post(
+                self.base + "/web/session/authenticate",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "db": server.db,
+                        "login": login,
+                        "password": password or login,
+                    },
+                },
+                timeout=30,
+            )
+            assert response.json().get("result", {}).get("uid"), response.text
+
+    def get(self, url):
+        response = self.session.get(self.base + url, timeout=30)
+        return response.content.decode("utf-8", "replace")
+
+    def json(self, url, params):
+        body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+        response = self.session.post(self.base + url, json=body, timeout=30)
+        return response.content.decode("utf-8", "replace")
+
+
+def _routes_of(db):
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        return ticket_routes(env)
+
+
+def _ticket_with_secrets(server):
+    """A Gruppo A ticket whose subject, message, attachment and requester
+    each carry a secret; its ids, and the scratch records to delete."""
+    requester = server.call(
+        "admin",
+        "res.partner",
+        "create",
+        {"name": "Richiedente RTW-7108", "email": "rtw@example.com"},
+    )
+    ticket = server.call(
+        "admin",
+        "support.ticket",
+        "create",
+        {
+            "name": "Oggetto riservato RTW-7104",
+            "description": "<p>RTW-7104</p>",
+            "team_id": server.ref("support_team_queue.team_assistenza_clienti"),
+            "group_id": server.ref("support_team_queue.group_gruppo_a"),
+            "partner_id": requester,
+        },
+    )
+    server.call(
+        "admin",
+        "support.ticket",
+        "message_subscribe",
+        [ticket],
+        partner_ids=[requester],
+    )
+    message = server.call(
+        "admin",
+        "support.ticket",
+        "message_post",
+        [ticket],
+        body="Messaggio riservato RTW-7105",
+        message_type="comment",
+        subtype_xmlid="mail.mt_comment",
+    )
+    attachment = server.call(
+        "admin",
+        "ir.attachment",
+        "create",
+        {
+            "name": "allegato-RTW-7106.txt",
+            "datas": base64.b64encode(b"Contenuto riservato RTW-7107").decode(),
+            "res_model": "support.ticket",
+            "res_id": ticket,
+        },
+    )
+    server.call(
+        "admin",
+        "mail.message",
+        "write",
+        [message],
+        {"attachment_ids": [[6, 0, [attachment]]]},
+    )
+    return ticket, message, attachment, requester
+
+
+def _route_answer(visitor, pattern, kind, params, values, query):
+    if kind == "json":
+        return visitor.json(route_url(pattern, values), json_arguments(params, values))
+    return visitor.get(route_url(pattern, values, params if query else None))
+
+
+def test_every_route_tells_nothing_on_the_workers(server):
+    """tests/test_access_routes.py asked of ``odoo-bin --workers=2``: every
+    route under /my, /mail, /portal, /web/content, /web/image and /report,
+    called with a Gruppo A ticket's ids by a Gruppo B manager, a customer of
+    another organization and an anonymous visitor, answers nothing of the
+    ticket and loses nothing of it; its reader gets the secrets back."""
+    routes = _routes_of(server.db)
+    assert "/my/tickets/<int:ticket_id>" in routes
+    ticket, message, attachment, requester = _ticket_with_secrets(server)
+    organization = server.call(
+        "admin",
+        "res.partner",
+        "create",
+        {"name": "Altra Ditta RTW", "is_company": True},
+    )
+    customer = server.call(
+        "admin",
+        "res.users",
+        "create",
+        {
+            "name": "Cliente RTW",
+            "login": "rtw_portal",
+            "password": "rtw_portal_pw",
+            "groups_id": [[6, 0, [server.ref("base.group_portal")]]],
+        },
+    )
+    customer_partner = server.call(
+        "admin", "res.users", "read", [customer], ["partner_id"]
+    )[0]["partner_id"][0]
+    server.call(
+        "admin",
+        "res.partner",
+        "write",
+        [customer_partner],
+        {"parent_id": organization},
+    )
+
+    def intact():
+        (values,) = server.call(
+            "admin",
+            "support.ticket",
+            "read",
+            [ticket],
+            ["message_ids", "message_partner_ids", "active"],
+        )
+        return (
+            values["active"]
+            and message in values["message_ids"]
+            and requester in values["message_partner_ids"]
+            and server.call(
+                "admin", "ir.attachment", "search", [("id", "=", attachment)]
+            )
+        )
+
+    leaks = []
+    try:
+        visitors = [
+            _Visitor(server, "resp_b"),
+            _Visitor(server, "rtw_portal", "rtw_portal_pw"),
+            _Visitor(server),
+        ]
+        base_values = route_values(
+            ticket, message, attachment, requester, search_term="RTW"
+        )
+
+        def call_every_route():
+            for pattern, (kind, params) in sorted(routes.items()):
+                for record in (ticket, attachment, message):
+                    values = dict(base_values, id=record)
+                    for visitor in visitors:
+                        for query in (True, False) if kind == "http" else (True,):
+                            text = _route_answer(
+                                visitor, pattern, kind, params, values, query
+                            )
+                            found = [s for s in ROUTE_SECRETS if s in text]
+                            if found:
+                                leaks.append((pattern, record, visitor.login, found))
+                if not intact():
+                    leaks.append((pattern, "lost"))
+
+        pids = server.workers_serving(call_every_route)
+        # positive control: the ticket's reader gets the secrets
+        reader = _Visitor(server, "resp_a")
+        for pattern, record, secret in (
+            ("/mail/thread/messages", ticket, "RTW-7105"),
+            ("/mail/thread/data", ticket, "RTW-7106"),
+            ("/web/content/<int:id>", attachment, "RTW-7107"),
+            ("/my/tickets/<int:ticket_id>", ticket, "RTW-7104"),
+        ):
+            kind, params = routes[pattern]
+            values = dict(base_values, id=record)
+            assert secret in _route_answer(reader, pattern, kind, params, values, False)
+    finally:
+        server.call(
+            "admin",
+            "support.ticket",
+            "unlink",
+            [ticket],
+            context={"active_test": False},
+        )
+        server.call("admin", "res.users", "unlink", [customer])
+        server.call(
+            "admin",
+            "res.partner",
+            "unlink",
+            [requester, organization, customer_partner],
+        )
+    assert leaks == []
+    assert len(pids) == 2, f"served by workers {pids} only"
