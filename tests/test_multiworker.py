@@ -9,6 +9,8 @@ the tests check that both workers answered, before and after each change.
 """
 
 import base64
+import itertools
+import json
 import os
 import re
 import socket
@@ -358,6 +360,18 @@ RELATED_MODELS = (
 )
 
 
+def _id_domains(fname):
+    """The searches of tests/test_access_surface.py that name records by id."""
+    return {
+        "in": lambda ids: [(fname, "in", ids)],
+        "=": lambda ids: [(fname, "=", ids[0])],
+        "!=": lambda ids: [(fname, "!=", ids[0])],
+        "not in": lambda ids: [(fname, "not in", ids)],
+        "any": lambda ids: [(fname, "any", [("id", "in", ids)])],
+        "not any": lambda ids: [(fname, "not any", [("id", "in", ids)])],
+    }
+
+
 def test_relational_searches_tell_nothing_on_every_worker(server):
     """tests/test_access_surface.py's differential check over XML-RPC
     against the workers: every searchable relational field reaching a
@@ -378,7 +392,25 @@ def test_relational_searches_tell_nothing_on_every_worker(server):
             "search",
             [("res_model", "=", "support.ticket"), ("res_id", "=", ticket)],
         ),
+        "mail.activity": server.call(
+            "admin",
+            "mail.activity",
+            "search",
+            [("res_model", "=", "support.ticket"), ("res_id", "=", ticket)],
+        ),
+        "ir.attachment": server.call(
+            "admin",
+            "ir.attachment",
+            "search",
+            [("res_model", "=", "support.ticket"), ("res_id", "=", ticket)],
+        ),
     }
+    targets["mail.notification"] = server.call(
+        "admin",
+        "mail.notification",
+        "search",
+        [("mail_message_id", "in", targets["mail.message"])],
+    )
     fields = server.call(
         "admin",
         "ir.model.fields",
@@ -408,9 +440,9 @@ def test_relational_searches_tell_nothing_on_every_worker(server):
         if not real:
             continue
         fake = [missing + i for i in range(len(real))]
-        for operator in ("in", "not in"):
-            told = answer(spec["model"], [(spec["name"], operator, real)])
-            untold = answer(spec["model"], [(spec["name"], operator, fake)])
+        for operator, domain in _id_domains(spec["name"]).items():
+            told = answer(spec["model"], domain(real))
+            untold = answer(spec["model"], domain(fake))
             if told != untold:
                 leaks.append((spec["model"], spec["name"], operator))
     assert leaks == []
@@ -507,6 +539,18 @@ class _WrittenTickets:
         return {name: values[name] for name in names}
 
 
+def _json_outcome(answer):
+    """(ok, text) of a JSON-RPC answer; a server error (anything but Odoo's
+    user-facing exceptions) keeps its traceback, as over XML-RPC."""
+    error = json.loads(answer).get("error")
+    if not error:
+        return True, ""
+    data = error.get("data", {})
+    if data.get("name", "").startswith("odoo.exceptions."):
+        return False, data.get("message", "")
+    return False, data.get("debug", "Traceback (no debug)")
+
+
 def _differs(after, before):
     # the figures computed from the clock (waiting hours) move by seconds
     # between two reads; a written value (7) moves them by hours
@@ -546,6 +590,13 @@ def test_every_ticket_field_written_on_the_workers(server):
         activity_type=server.ref("mail.mail_activity_data_todo"),
     )
     writers = {profile: _WrittenTickets(server) for profile in PROFILES}
+    for index, (profile, written) in enumerate(writers.items()):
+        # XML-RPC and JSON-RPC (the web client's) in turn, each profile
+        # starting with the other one than the previous profile: every field
+        # goes through both transports
+        order = ["xmlrpc", "jsonrpc"] if index % 2 else ["jsonrpc", "xmlrpc"]
+        written.transports = itertools.cycle(order)
+        written.browser = _Visitor(server, PROFILES[profile])
     wrong = []
 
     def attempt(profile, written, fname, spec):
@@ -570,13 +621,30 @@ def test_every_ticket_field_written_on_the_workers(server):
             given,
             selection=[key for key, _label in spec.get("selection") or []],
         )
-        try:
-            server.call(
-                PROFILES[profile], "support.ticket", "write", [written.current], vals
+        if next(written.transports) == "xmlrpc":
+            try:
+                server.call(
+                    PROFILES[profile],
+                    "support.ticket",
+                    "write",
+                    [written.current],
+                    vals,
+                )
+                ok, text = True, ""
+            except xmlrpc.client.Fault as fault:
+                ok, text = False, fault.faultString
+        else:
+            ok, text = _json_outcome(
+                written.browser.json(
+                    "/web/dataset/call_kw/support.ticket/write",
+                    {
+                        "model": "support.ticket",
+                        "method": "write",
+                        "args": [[written.current], vals],
+                        "kwargs": {},
+                    },
+                )
             )
-            ok, text = True, ""
-        except xmlrpc.client.Fault as fault:
-            ok, text = False, fault.faultString
         after = written.read(list(vals))
         changed = {name: _differs(after[name], written.values[name]) for name in vals}
         writable = WRITABLE[profile]
