@@ -13,6 +13,8 @@ browser is a failure, so CI cannot pass without running the tours.
 
 import unittest
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
@@ -33,6 +35,8 @@ NEWCOMER = "Nuovo Operatore Tour"
 INVITED = "Marco Bianchi Tour"
 INVITED_EMAIL = "marco.bianchi.tour@example.com"
 SHARING_TEAM = "Assistenza Condivisione Tour"
+# Keep in sync with support_desk_tours.js.
+DESK_TEAM = "Assistenza Tour Banco"
 NO_BROWSER = (
     "The browser tours need Chromium, and Odoo finds none on PATH "
     "(google-chrome, chromium, chromium-browser, google-chrome-stable). "
@@ -160,8 +164,9 @@ class TestSupportTours(SupportHttpCase):
         """A request waiting for dispatch shows in the team administrator's
         notification counter; two tickets are taken at once from the list."""
         self.teamadmin.notification_type = "inbox"
+        self.team.name = DESK_TEAM
         Ticket = self.env["support.ticket"].with_context(tracking_disable=False)
-        Ticket.create(
+        waiting = Ticket.create(
             {"name": "Tour dispatch", "team_id": self.team.id, "channel": "email"}
         )
         tickets = Ticket.create(
@@ -178,6 +183,33 @@ class TestSupportTours(SupportHttpCase):
         self.assertEqual(set(tickets.mapped("state")), {"in_progress"})
         # then assigned to Gruppo B together, from the Assign dialog
         self.assertEqual(tickets.mapped("group_id"), self.group_b)
+
+        # The team's card counts the request waiting for dispatch and opens it.
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_team_dashboard",
+            "support_team_queue_desk_team_card",
+            self.teamadmin,
+        )
+        self.assertFalse(waiting.group_id or waiting.user_id)
+
+        # The history: requested and closed dates, newest closed first, and
+        # the search box finds a word of a message.
+        old, recent = Ticket.create(
+            [
+                {"name": name, "team_id": self.team.id, "group_id": self.group_a.id}
+                for name in ("Tour storia vecchia", "Tour storia recente")
+            ]
+        )
+        old.message_post(body="Il cliente scrive parola-nascosta-XQ7")
+        with freeze_time("2026-01-10 09:00:00"):
+            old.with_user(self.teamadmin).action_close()
+        with freeze_time("2026-02-10 09:00:00"):
+            recent.with_user(self.teamadmin).action_close()
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_ticket_history",
+            "support_team_queue_desk_history",
+            self.teamadmin,
+        )
 
     def test_sharing_screen_in_the_browser(self):
         """One Sharing menu: a team's row opens its form, its rules open in

@@ -10,12 +10,27 @@ import { registry } from "@web/core/registry";
 
 // Keep in sync with tests/test_tours.py.
 const BULK = "Tour bulk";
+const DESK_TEAM = "Assistenza Tour Banco";
 
 registry.category("web_tour.tours").add("support_team_queue_desk_bulk_take", {
     steps: () => [
         {
             content: "The dispatch notice is in the notification counter",
             trigger: ".o_menu_systray .o-mail-MessagingMenu-counter",
+        },
+        {
+            content: "Open the notifications",
+            trigger: ".o_menu_systray .dropdown-toggle:has(.o-mail-MessagingMenu-counter)",
+            run: "click",
+        },
+        {
+            content: "The notice names the request and says it waits for dispatch",
+            trigger: ".o-mail-NotificationItem:contains('Tour dispatch'):contains('neither group nor operator')",
+        },
+        {
+            content: "Close the notifications",
+            trigger: ".o_menu_systray .dropdown-toggle:has(.o-mail-MessagingMenu-counter)",
+            run: "click",
         },
         {
             content: "Search the two tickets",
@@ -75,6 +90,52 @@ registry.category("web_tour.tours").add("support_team_queue_desk_bulk_take", {
         {
             content: "Both are in Gruppo B",
             trigger: ".o_list_renderer:not(:has(.modal)):has(.o_data_row:contains('Tour bulk uno'):contains('Gruppo B')):has(.o_data_row:contains('Tour bulk due'):contains('Gruppo B'))",
+        },
+    ],
+});
+
+// The team's card: the request waiting for dispatch, counted and opened.
+registry.category("web_tour.tours").add("support_team_queue_desk_team_card", {
+    steps: () => [
+        {
+            content: "The team's card counts the request waiting for dispatch",
+            trigger: `.o_kanban_record:contains('${DESK_TEAM}') button[name=action_support_open_unrouted]:contains('Waiting for Dispatch'):contains(/^\\s*1\\s/)`,
+        },
+        {
+            content: "Open them",
+            trigger: `.o_kanban_record:contains('${DESK_TEAM}') button[name=action_support_open_unrouted]`,
+            run: "click",
+        },
+        {
+            content: "The request is listed, with no group and no operator",
+            trigger: ".o_list_view .o_data_row:contains('Tour dispatch')",
+        },
+    ],
+});
+
+// The history: requested and closed dates, newest closed first.
+registry.category("web_tour.tours").add("support_team_queue_desk_history", {
+    steps: () => [
+        {
+            content: "The history shows when each request came and was closed",
+            trigger: ".o_list_view th[data-name=create_date]:contains('Requested On') ~ th[data-name=date_closed]:contains('Closed On')",
+        },
+        {
+            content: "The newest closed comes first",
+            trigger: ".o_list_view .o_data_row:first:contains('Tour storia recente') + .o_data_row:contains('Tour storia vecchia')",
+        },
+        {
+            content: "The search box finds a word of a message",
+            trigger: ".o_searchview_input",
+            run: "edit parola-nascosta-XQ7",
+        },
+        {
+            trigger: ".o_searchview_autocomplete .o_menu_item:contains('Description or Messages')",
+            run: "click",
+        },
+        {
+            content: "Only the ticket with that message is left",
+            trigger: ".o_list_view:has(.o_data_row:contains('Tour storia vecchia')):not(:has(.o_data_row:contains('Tour storia recente')))",
         },
     ],
 });
