@@ -1,3 +1,6 @@
+# first: support.ticket inherits it, and other models import support_ticket's
+# constants (which defines the ticket class) before their own turn
+from . import support_rule_engine
 from . import ir_attachment
 from . import ir_rule
 from . import mail_thread
@@ -16,5 +19,11 @@ from . import support_group
 from . import support_sharing_rule
 from . import support_ticket_category
 from . import support_ticket
+from . import support_ticket_workflow
+from . import support_ticket_sharing
+from . import support_ticket_notification
+from . import support_ticket_portal
+from . import support_ticket_posting
+from . import support_ticket_mail_gateway
 from . import res_users
 from . import res_partner

@@ -1,0 +1,239 @@
+import functools
+
+from odoo import api, models, tools
+from odoo.osv import expression
+from odoo.tools import SQL
+
+
+class _ReachedIds(tuple):
+    """Stands for the ids a rule's many2one path reaches until they are read
+    (``SupportTicket._support_resolve_rule_domain``)."""
+
+
+class SupportRuleEngine(models.AbstractModel):
+    """How the ticket's record rules are applied, fast (bench/README.md).
+
+    Odoo turns the rules' many2one paths (``group_id.effective_user_ids``,
+    ``team_id.operator_ids``, ``user_id.support_superior_user_ids``...) into
+    sub-queries OR'ed together, which PostgreSQL evaluates row by row: a
+    sequential scan of the tickets for every count, and, for a check on given
+    records, every operator, member, superior and sharing target loaded in
+    Python. Here the same rules, as Odoo computes them for the user
+    (``ir.rule._compute_domain``), are resolved once into lists of ids (one
+    small query), cached per user under the access stamp
+    (``support.access.stamp.mixin``), and applied as ``group_id IN (...) OR
+    user_id IN (...)``, which the indexes answer; checks on given records
+    run the same domain in one SQL query. Nothing here decides who may read
+    what: the rules in ``security/support_rules.xml`` do.
+    """
+
+    _name = "support.rule.engine"
+    _description = "Support Record Rule Engine"
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        # The record rules join memberships through many2many tables, which
+        # Odoo does not flush before a query: without this, a membership
+        # changed earlier in the same transaction would not count yet.
+        self.env["support.group"].flush_model(["effective_user_ids"])
+        self.env["support.team"].flush_model(["operator_ids"])
+        return super()._search(domain, *args, **kwargs)
+
+    @api.model
+    def _apply_ir_rules(self, query, mode="read"):
+        # Performance (bench/README.md): as Odoo writes them, the rules'
+        # paths (``group_id.effective_user_ids``, ``team_id.operator_ids``,
+        # ``user_id.support_superior_user_ids``...) become sub-queries OR'ed
+        # together, which PostgreSQL evaluates row by row over every ticket
+        # (a sequential scan of the table for each count). Resolved first
+        # into lists of ids (all read in one small query), the same
+        # conditions read ``group_id IN (...) OR user_id IN (...)``, which
+        # PostgreSQL answers from the indexes. (Left as sub-queries in
+        # ``= ANY(ARRAY(...))`` form, the planner cannot see their values and
+        # walks the priority index instead: 2-3x slower, bench/README.md.)
+        # The resolved domains are cached per user under the access stamp
+        # (support.access.stamp.mixin), which every change they depend on
+        # replaces.
+        if self.env.su:
+            return
+        domain = self.env["ir.rule"]._compute_domain(self._name, mode)
+        if domain:
+            domain = self._support_resolved_rules(domain)
+            expression.expression(domain, self.sudo(), self._table, query)
+
+    _SUPPORT_PAGE_MEMO = "support_team_queue.resolved_rules"
+
+    @api.model
+    @api.readonly
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        # A page load (search, count, read of the rows) changes nothing: it
+        # reads the access stamp once, not for each of them, and spares its
+        # own rows a second rule check (search_fetch); the memo lives for
+        # this call only.
+        args = (domain, specification, offset, limit, order, count_limit)
+        memo = self.env.cr.cache
+        if self._SUPPORT_PAGE_MEMO in memo:
+            return super().web_search_read(*args)
+        memo[self._SUPPORT_PAGE_MEMO] = {}
+        try:
+            return super().web_search_read(*args)
+        finally:
+            memo.pop(self._SUPPORT_PAGE_MEMO, None)
+
+    def _support_page_readable_key(self):
+        # the read rules depend on the user and the companies in context
+        return ("readable", self.env.uid, tuple(self.env.companies.ids))
+
+    @api.model
+    def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
+        records = super().search_fetch(domain, field_names, offset, limit, order)
+        # Within a page load, the rows the search returned have just passed
+        # the read rules: reading them need not decide the rules again.
+        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        if memo is not None and not self.env.su:
+            key = self._support_page_readable_key()
+            memo.setdefault(key, set()).update(records._ids)
+        return records
+
+    @api.model
+    def _support_resolved_rules(self, domain):
+        if not any(map(self._support_resolvable, expression.normalize_domain(domain))):
+            # nothing to resolve (a supervisor's company rule): no stamp read
+            return domain
+        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        key = repr(domain)
+        if memo is not None and key in memo:
+            return memo[key]
+        stamp = self.env["support.access.stamp.mixin"]._support_access_stamp()
+        resolved = self._support_resolved_rules_at(key, stamp, domain)
+        if memo is not None:
+            memo[key] = resolved
+        return resolved
+
+    @api.model
+    @tools.ormcache("self.env.uid", "domain_key", "stamp")
+    def _support_resolved_rules_at(self, domain_key, stamp, domain):
+        # Cached under the access stamp of the caller's snapshot
+        # (support.access.stamp.mixin): any change the resolution depends on
+        # replaces the stamp in its own transaction, so an entry is only
+        # ever found by requests that see the same memberships. Callers
+        # never modify the domain they get. The resolution reads memberships
+        # in SQL, and Odoo flushes no many2many before a query: what this
+        # transaction changed (memberships still to be recomputed) must be
+        # written first, or a stale answer would be cached under the new
+        # stamp. Only on a cache miss.
+        self.env.flush_all()
+        return self.sudo()._support_resolve_rule_domain(domain)
+
+    @api.model
+    def _support_resolve_rule_domain(self, domain):
+        """``domain`` with each positive condition on a many2one path
+        replaced by the ids it reaches (``('group_id', 'in', [...])``), and
+        each searchable computed field by the domain its search method
+        returns, resolved the same way. The ids of every path are read in
+        one query."""
+        reached = {}  # (field, path, operator, value) -> comodel query
+        template = self._support_rule_domain_template(domain, reached)
+        if not reached:
+            return template
+        keys = list(reached)
+        [row] = self.env.execute_query(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(SQL("ARRAY(%s)", reached[key].select()) for key in keys),
+            )
+        )
+        ids = dict(zip(keys, row, strict=True))
+        return [
+            (term[0], "in", sorted(ids[term[2]]))
+            if isinstance(term, tuple) and isinstance(term[2], _ReachedIds)
+            else term
+            for term in template
+        ]
+
+    @api.model
+    def _support_resolvable(self, term):
+        """How :meth:`_support_rule_domain_template` resolves a (positive)
+        ``term``: ``"path"`` for a condition on a stored many2one's path,
+        ``"search"`` for a searchable computed field, else None."""
+        if not expression.is_leaf(term) or not isinstance(term[0], str):
+            return None
+        fname, _dot, path = term[0].partition(".")
+        field = self._fields.get(fname)
+        if field is None or term[1] not in ("=", "in"):
+            return None
+        if path and field.type == "many2one" and field.store:
+            return "path"
+        if not path and not field.store and field.search:
+            return "search"
+        return None
+
+    @api.model
+    def _support_rule_domain_template(self, domain, reached):
+        result = []
+        negated = False
+        for term in expression.normalize_domain(domain):
+            kind = None if negated else self._support_resolvable(term)
+            negated = term == expression.NOT_OPERATOR
+            if kind == "path":
+                fname, _dot, path = term[0].partition(".")
+                comodel = self.env[self._fields[fname].comodel_name].sudo()
+                key = _ReachedIds((fname, path, term[1], repr(term[2])))
+                if key not in reached:
+                    reached[key] = comodel.with_context(active_test=False)._search(
+                        [(path, term[1], term[2])]
+                    )
+                result.append((fname, "in", key))
+            elif kind == "search":
+                sub = self._fields[term[0]].determine_domain(self, term[1], term[2])
+                result.extend(self._support_rule_domain_template(sub, reached))
+            else:
+                result.append(term)
+        return result
+
+    def _check_access(self, operation):
+        # Performance (bench/README.md): Odoo checks the record rules on
+        # given records (every read of the queue page, check_access,
+        # has_access) by evaluating their domains in Python, which here
+        # means loading every operator of the team, every effective member
+        # of the groups and the superiors and sharing targets of every
+        # ticket: ~100 ms for 80 tickets, 4x the whole page as superuser.
+        # The same domains are decided in one SQL query instead, exactly as
+        # searches decide them (``_search`` above flushes the memberships).
+        if (
+            self.env.su
+            or not any(self._ids)
+            or not self.env["ir.model.access"].check(
+                self._name, operation, raise_exception=False
+            )
+        ):
+            return super()._check_access(operation)
+        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        if operation == "read" and memo is not None:
+            readable = memo.get(self._support_page_readable_key(), ())
+            if readable and readable.issuperset(self._ids):
+                return None
+        Rule = self.env["ir.rule"]
+        domain = Rule._compute_domain(self._name, operation)
+        if not domain:
+            return None
+        ids = [id_ for id_ in self._ids if isinstance(id_, int)]
+        if len(ids) != len(self._ids):  # new records: Odoo's own check
+            return super()._check_access(operation)
+        allowed = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                expression.AND(
+                    [[("id", "in", ids)], self._support_resolved_rules(domain)]
+                )
+            )
+        )
+        forbidden = self - allowed.with_env(self.env)
+        if forbidden:
+            return forbidden, functools.partial(
+                Rule._make_access_error, operation, forbidden
+            )
+        return None

@@ -1,0 +1,142 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+class SupportTicket(models.Model):
+    """What may be posted on a ticket, and who hears of it."""
+
+    # one model, one file per concern (README, Layout)
+    _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        # Odoo writes a post's tracking values as superuser, and its own
+        # tracking posts as superuser: from a user, they could only forge
+        # the ticket's change history or delete any record's (by id).
+        if kwargs.get("tracking_value_ids") and not self.env.su:
+            raise AccessError(
+                self.env._("A ticket's change history is written by Odoo only.")
+            )
+        return super().message_post(**kwargs)
+
+    def _process_attachments_for_post(
+        self, attachments, attachment_ids, message_values
+    ):
+        # Odoo links any attachment id an internal user sends, as superuser,
+        # and an edit of the message that drops it deletes it: a reader of
+        # the ticket could take a colleague's file, or another record's, and
+        # delete it. A post may carry the poster's own uploads, the files
+        # they added to this ticket, and, for those who may change the
+        # ticket, any of its files.
+        if attachment_ids and not self.env.su:
+            self._support_check_attachments_for_post(attachment_ids, message_values)
+        return super()._process_attachments_for_post(
+            attachments, attachment_ids, message_values
+        )
+
+    def _support_check_attachments_for_post(self, attachment_ids, message_values):
+        ticket = self.browse(message_values.get("res_id") or self.id)
+        uid = self.env.uid
+        pending = ("mail.compose.message", "mail.scheduled.message")
+
+        def on_ticket(file):
+            return file.res_model == self._name and file.res_id == ticket.id
+
+        others = (
+            self.env["ir.attachment"]
+            .sudo()
+            .browse(attachment_ids)
+            .exists()
+            .filtered(
+                lambda file: (
+                    file.create_uid.id != uid
+                    or not (file.res_model in pending or on_ticket(file))
+                )
+            )
+        )
+        if others and (
+            others.filtered(lambda file: not on_ticket(file))
+            or not ticket.has_access("write")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Ticket %(ticket)s: a message may carry only the files you "
+                    "uploaded, or the ticket's files if you may change it.",
+                    ticket=ticket.display_name,
+                )
+            )
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        self._count_unanswered(message)
+        # E-mail replies go through the gateway (message_update), which also
+        # filters auto-replies; here: comments posted from the portal chatter,
+        # by a portal user or a visitor with the ticket's link. Odoo lets a
+        # poster name any author: an internal user's post naming the customer
+        # never reopens (a technician may post, never change the ticket).
+        if (
+            msg_vals.get("message_type") == "comment"
+            and self.env.user.share
+            and self._support_is_customer_message(message)
+        ):
+            self._support_reopen_on_customer_reply()
+            # as for e-mail replies; sudo: see _support_reopen_on_customer_reply
+            self.sudo().date_last_activity = fields.Datetime.now()
+        return res
+
+    def _notify_get_recipients(self, message, msg_vals, **kwargs):
+        # Odoo notifies every follower and every partner named: one who may
+        # no longer read the ticket (forwarded away, out of the group) would
+        # still receive, and read, its new messages. Partners without a user
+        # (the requester's contact, an address copied) are the customer's
+        # side: they keep receiving the replies.
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if len(self) != 1:
+            return recipients
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .browse({r["uid"] for r in recipients if r.get("uid")})
+        )
+        readers = {
+            user.id for user in users if self._support_filtered_readable_by(user)
+        }
+        return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
+
+    def _support_unsubscribe_lost_readers(self, previous_requesters):
+        """After a change of who owns or asked for the tickets, their
+        followers who may no longer read them stop following them, and so
+        does a previous requester without an account. One access check per
+        follower, over all the tickets."""
+        followers = self.sudo().message_follower_ids.partner_id
+        lost = {ticket.id: self.env["res.partner"] for ticket in self}
+        for partner in followers:
+            users = partner.with_context(active_test=False).user_ids
+            if not users:
+                continue
+            readable = self.browse()
+            for user in users:
+                readable |= self._support_filtered_readable_by(user)
+            for ticket in self - readable:
+                lost[ticket.id] |= partner
+        for ticket, previous in zip(self, previous_requesters, strict=True):
+            if previous and not previous.user_ids and previous != ticket.partner_id:
+                lost[ticket.id] |= previous
+            gone = lost[ticket.id] & ticket.sudo().message_partner_ids
+            if gone:
+                ticket.sudo().message_unsubscribe(gone.ids)
+
+    def _count_unanswered(self, message):
+        """Seed 002's per-row counter: a public message from the customer
+        adds one, a public reply by staff answers them all; notes and
+        notices change nothing. Kept by the desk, whoever posts: sudo."""
+        message = message.sudo()
+        if message.message_type not in ("email", "comment") or (
+            message.is_internal or message.subtype_id.internal
+        ):
+            return
+        if self._support_is_customer(message.author_id):
+            for ticket in self.sudo():
+                ticket.unanswered_count += 1
+        else:
+            self.sudo().filtered("unanswered_count").unanswered_count = 0
