@@ -19,6 +19,7 @@
         "data/mail_canned_response_data.xml",
         "data/support_cron.xml",
         "wizard/support_ticket_assign_views.xml",
+        "wizard/support_ticket_merge_views.xml",
         "views/support_ticket_views.xml",
         "views/support_team_views.xml",
         "views/support_group_views.xml",

@@ -27,20 +27,34 @@ class PortalRenderCase(PortalCase):
         self.assertEqual(len(found), 1, f"the form has a {tag} named {name}")
         return found[0]
 
-    def send(self, form, **values):
+    def send(self, form, files=None, **values):
         """Submit ``form`` as a browser does: every field it renders, with
-        what the user typed over them."""
+        what the user typed over them, and the files chosen in its file
+        inputs (``{input name: [(filename, content)]}``)."""
         # lxml leaves out an input with no value attribute: a browser sends ""
         data = {
             field.name: ""
             for field in form.inputs
-            if field.name and field.get("type") not in ("submit", "button")
+            if field.name and field.get("type") not in ("submit", "button", "file")
         }
         data.update(form.form_values())
         for name in values:
             self.assertIn(name, data, f"the rendered form has no field {name}")
         data.update(values)
-        return self.page(form.get("action"), data=data)
+        if not files:
+            return self.page(form.get("action"), data=data)
+        self.assertEqual(form.get("enctype"), "multipart/form-data")
+        for name in files:
+            self.field(form, "input", name)
+        return self.page(
+            form.get("action"),
+            data=data,
+            files=[
+                (name, (filename, content))
+                for name, chosen in files.items()
+                for filename, content in chosen
+            ],
+        )
 
 
 class TestPortalNewRequestForm(PortalRenderCase):
@@ -59,6 +73,10 @@ class TestPortalNewRequestForm(PortalRenderCase):
         self.assertEqual(email.get("type"), "email")
         self.assertEqual(email.get("value"), "mario.rossi@acme.example.com")
         self.assertTrue(self.field(form, "input", "csrf_token").get("value"))
+        attachments = self.field(form, "input", "attachments")
+        self.assertEqual(attachments.get("type"), "file")
+        self.assertTrue(attachments.get("multiple"))
+        self.assertEqual(form.get("enctype"), "multipart/form-data")
 
         group = self.field(form, "select", "group_id")
         offered = {o.get("value") for o in group.xpath(".//option") if o.get("value")}

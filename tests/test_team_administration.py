@@ -80,6 +80,7 @@ class TeamAdministrationCase(SupportCase):
             "expire_hours": 48,
             "alias_name": "assistenza-sud",
             "notify_user_ids": [Command.set(self.callcenter.ids)],
+            "acknowledge": False,
         }
 
 
@@ -102,6 +103,7 @@ class TestTheTeam(TeamAdministrationCase):
         self.assertEqual(self.team.expire_hours, 48)
         self.assertEqual(self.team.alias_name, "assistenza-sud")
         self.assertEqual(self.team.notify_user_ids, self.callcenter)
+        self.assertFalse(self.team.acknowledge)
 
     def test_the_alias_is_no_side_door(self):
         # Odoo's alias mixin writes the alias as superuser once the ACL

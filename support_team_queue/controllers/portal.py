@@ -1,5 +1,5 @@
 from odoo import http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 from odoo.tools import email_normalize, plaintext2html
 
@@ -7,6 +7,10 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.support_ticket import OPEN_STATES
+
+# what a request from the portal may carry (SPEC "The customer's side")
+MAX_REQUEST_FILES = 10
+MAX_REQUEST_FILE_MB = 10
 
 
 class SupportCustomerPortal(CustomerPortal):
@@ -109,10 +113,17 @@ class SupportCustomerPortal(CustomerPortal):
         return request.render("support_team_queue.portal_my_tickets", values)
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
+        user = request.env.user
         values = {
             "page_name": "ticket",
             "ticket": ticket,
-            "user": request.env.user,
+            "user": user,
+            # "Solved": for a customer who reads the ticket by the rules,
+            # not for a visitor holding its link
+            "can_solve": ticket.state in OPEN_STATES
+            and user.share
+            and not user._is_public()
+            and ticket.with_user(user).has_access("read"),
         }
         return self._get_page_view_values(
             ticket, access_token, values, "my_tickets_history", False, **kwargs
@@ -130,6 +141,26 @@ class SupportCustomerPortal(CustomerPortal):
             return request.redirect("/my")
         values = self._ticket_get_page_view_values(ticket_sudo, access_token, **kw)
         return request.render("support_team_queue.portal_my_ticket", values)
+
+    @http.route(
+        ["/my/tickets/<int:ticket_id>/solve"],
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ticket_solve(self, ticket_id, **kw):
+        """The customer's "Solved" button: the ticket is closed by the
+        workflow, for a customer who reads it (``action_customer_solve``)."""
+        ticket = request.env["support.ticket"].browse(ticket_id)
+        try:
+            ticket.action_customer_solve()
+        except (AccessError, MissingError):
+            return request.redirect("/my")
+        except UserError:
+            # already closed: the page says so
+            return request.redirect(f"/my/tickets/{ticket_id}")
+        return request.redirect(f"/my/tickets/{ticket_id}")
 
     # ------------------------------------------------------------------
     # Ask for help
@@ -192,6 +223,67 @@ class SupportCustomerPortal(CustomerPortal):
             "channel": "portal",
         }, errors
 
+    def _ticket_read_request_files(self):
+        """The files sent with a request: ([(name, content)], error)."""
+        files = [
+            file
+            for file in request.httprequest.files.getlist("attachments")
+            if file.filename
+        ]
+        if len(files) > MAX_REQUEST_FILES:
+            return [], request.env._(
+                "Attach at most %(count)s files to a request.",
+                count=MAX_REQUEST_FILES,
+            )
+        contents = []
+        for file in files:
+            content = file.read(MAX_REQUEST_FILE_MB * 1024 * 1024 + 1)
+            if len(content) > MAX_REQUEST_FILE_MB * 1024 * 1024:
+                return [], request.env._(
+                    "%(file)s is larger than %(size)s MB: attach a smaller file.",
+                    file=file.filename,
+                    size=MAX_REQUEST_FILE_MB,
+                )
+            contents.append((file.filename, content))
+        return contents, None
+
+    def _ticket_attach_request_files(self, ticket, files):
+        """Post the request's files on the ticket, in the customer's name,
+        for the staff to find in the chatter. The customer may change
+        nothing of the ticket, and Odoo links a file to a record only for
+        those who may: written by the intake, as the ticket itself; a
+        file that a browser would run (HTML, SVG) is stored as plain text,
+        as Odoo stores a customer's files."""
+        if not files:
+            return
+        Attachment = (
+            request.env["ir.attachment"]
+            .sudo()
+            .with_context(attachments_mime_plainxml=True)
+        )
+        # uploaded as pending, as the chatter's uploads are: the post links
+        # them to the ticket (Odoo lets a customer's post carry only those)
+        attachments = Attachment.create(
+            [
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": "mail.compose.message",
+                    "res_id": 0,
+                }
+                for name, content in files
+            ]
+        )
+        # a notification, not a comment: the request is already counted as
+        # the customer's one unanswered message
+        ticket.sudo().message_post(
+            body=request.env._("Files sent with the request."),
+            author_id=request.env.user.partner_id.id,
+            attachment_ids=attachments.ids,
+            message_type="notification",
+            subtype_xmlid="mail.mt_comment",
+        )
+
     @http.route(
         "/my/tickets/new",
         type="http",
@@ -204,6 +296,9 @@ class SupportCustomerPortal(CustomerPortal):
         errors = {}
         if request.httprequest.method == "POST":
             vals, errors = self._ticket_validate_new(post, groups)
+            files, files_error = self._ticket_read_request_files()
+            if files_error:
+                errors["attachments"] = files_error
             if not errors:
                 # Customers have no create right on tickets: the portal is an
                 # intake, like the e-mail gateway. The request was validated
@@ -215,6 +310,8 @@ class SupportCustomerPortal(CustomerPortal):
                     Ticket = Ticket.sudo()
                 ticket = Ticket.create(vals)
                 ticket.message_subscribe(request.env.user.partner_id.ids)
+                self._ticket_attach_request_files(ticket, files)
+                ticket._support_acknowledge()
                 return request.redirect(f"/my/tickets/{ticket.id}")
         else:
             post = {"email": request.env.user.email or ""}
@@ -226,6 +323,8 @@ class SupportCustomerPortal(CustomerPortal):
                 "groups_by_team": self._ticket_group_by_team(groups),
                 "form": post,
                 "errors": errors,
+                "max_files": MAX_REQUEST_FILES,
+                "max_file_mb": MAX_REQUEST_FILE_MB,
             }
         )
         return request.render("support_team_queue.portal_new_ticket", values)

@@ -27,3 +27,4 @@ from . import support_ticket_posting
 from . import support_ticket_mail_gateway
 from . import res_users
 from . import res_partner
+from . import support_ticket_customer

@@ -41,6 +41,7 @@ class SupportTeam(models.Model):
             "alias_name",
             "notify_user_ids",
             "default_priority",
+            "acknowledge",
             "resource_calendar_id",
             "group_ids",
             "message_main_attachment_id",
@@ -119,6 +120,14 @@ class SupportTeam(models.Model):
         required=True,
         help="Priority of the tickets that arrive by e-mail or from the portal "
         "(seed 001: an organisation's requests may come first).",
+    )
+    acknowledge = fields.Boolean(
+        string="Acknowledge Requests",
+        default=True,
+        tracking=True,
+        help="Send the requester an acknowledgement, with the ticket's number "
+        "and its portal link, when a ticket arrives by e-mail or from the "
+        'portal (template "Support: Request Acknowledgement").',
     )
     ticket_ids = fields.One2many("support.ticket", "team_id", string="Tickets")
     can_administer = fields.Boolean(

@@ -1,0 +1,243 @@
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import email_normalize
+
+from .support_ticket import OPEN_STATES
+
+# the tickets the mail gateway opened in this transaction, acknowledged once
+# the incoming e-mail is posted on them (a transaction-local memo: no RPC
+# call can add to it)
+_ACKNOWLEDGE_PENDING = "support_team_queue.acknowledge_pending"
+
+
+class SupportTicket(models.Model):
+    """The customer's side of a ticket (SPEC "The customer's side"): the
+    acknowledgement of a new request, "Solved" on the portal, and merging
+    duplicates (wizard ``support.ticket.merge``).
+
+    A customer's reply reopening a closed or expired ticket is in
+    ``support_ticket.py`` (``_support_reopen_on_customer_reply``).
+    """
+
+    _inherit = "support.ticket"
+
+    _SUPPORT_TEMPLATE_ACKNOWLEDGE = (
+        "support_team_queue.mail_template_ticket_acknowledge"
+    )
+
+    # --- Acknowledgement ---
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        ticket = super().message_new(msg_dict, custom_values=custom_values)
+        # acknowledged after the gateway posted the e-mail on it
+        # (_message_post_after_hook), so that the chatter reads in order
+        self.env.cr.cache.setdefault(_ACKNOWLEDGE_PENDING, set()).add(ticket.id)
+        return ticket
+
+    def _message_post_after_hook(self, message, msg_vals):
+        res = super()._message_post_after_hook(message, msg_vals)
+        pending = self.env.cr.cache.get(_ACKNOWLEDGE_PENDING)
+        if pending and len(self) == 1 and self.id in pending:
+            pending.discard(self.id)
+            self._support_acknowledge()
+        return res
+
+    def _support_acknowledge(self):
+        """Send the requester the team's acknowledgement of their request:
+        its number and its portal link, in their language, posted in the
+        chatter as a note (the staff see what the customer was told).
+
+        Sent by the desk (OdooBot), whoever filed the request: a customer
+        has no right to post for the desk, and the portal link needs the
+        ticket's token. Never to an address of this database (a mail loop
+        between the alias and itself), nor when the team switched it off.
+        """
+        template = self.env.ref(self._SUPPORT_TEMPLATE_ACKNOWLEDGE, False)
+        if not template or self.env.context.get("tracking_disable"):
+            return
+        desk = self.env.ref("base.partner_root")
+        # as the desk: Odoo never mails a message to whoever is logged in,
+        # and the customer filing from the portal is
+        for ticket in self.with_user(SUPERUSER_ID):
+            email = email_normalize(ticket.partner_id.email)
+            if (
+                not ticket.team_id.acknowledge
+                or not email
+                or self._support_is_own_address(email)
+            ):
+                continue
+            ticket.with_context(support_acknowledging=True).message_post_with_source(
+                template.sudo(),
+                subtype_xmlid="mail.mt_note",
+                author_id=desk.id,
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
+    @api.model
+    def _support_is_own_address(self, email):
+        """Whether ``email`` is one of this database's own addresses: an
+        alias, or an alias domain's catchall, bounce or default sender."""
+        Alias = self.env["mail.alias"].sudo()
+        if Alias.search_count([("alias_full_name", "=", email)], limit=1):
+            return True
+        domain_name = email.rpartition("@")[2]
+        domains = (
+            self.env["mail.alias.domain"]
+            .sudo()
+            .search([("name", "=ilike", domain_name)])
+        )
+        return any(
+            email
+            in {
+                email_normalize(domain.catchall_email),
+                email_normalize(domain.bounce_email),
+                email_normalize(domain.default_from_email),
+            }
+            for domain in domains
+        )
+
+    def _notify_by_email_get_headers(self, headers=None):
+        headers = super()._notify_by_email_get_headers(headers=headers)
+        if self.env.context.get("support_acknowledging"):
+            # RFC 3834: the requester's out-of-office must not answer it
+            headers["Auto-Submitted"] = "auto-replied"
+        return headers
+
+    # --- "Solved" ---
+
+    def action_customer_solve(self):
+        """The customer's "Solved" (portal): close the ticket they asked.
+
+        For the customers who read the ticket (the portal record rule: the
+        requester and their organization's portal users), who may change
+        nothing of it: closing is the desk's answer to their word, checked
+        here and written by the workflow as the desk. Staff close with
+        Close, with their own rights. A reply reopens it.
+        """
+        if not self.env.user.share or self.env.user._is_public():
+            raise AccessError(
+                self.env._(
+                    '"Solved" is the customer\'s button: close the ticket with "Close".'
+                )
+            )
+        self.check_access("read")
+        # the rows locked as the workflow buttons lock them: an operator
+        # taking the ticket this very moment is not overwritten
+        self.sudo()._support_lock()
+        done = self.filtered(lambda t: t.state not in OPEN_STATES)
+        if done:
+            raise UserError(
+                self.env._(
+                    "Ticket %(tickets)s is already closed.",
+                    tickets=", ".join(done.mapped("number")),
+                )
+            )
+        now = fields.Datetime.now()
+        author = self.env.user.partner_id
+        for ticket in self.sudo():
+            ticket._workflow_write_vals({"state": "closed", "date_closed": now})
+            ticket.message_post(
+                body=self.env._("%s marked the request as solved.", author.name),
+                author_id=author.id,
+                message_type="notification",
+                subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    # --- Merging duplicates ---
+
+    def _support_check_merge_access(self, merged):
+        """Refuse the merge of ``self`` unless the user may change each
+        ticket and delete (archive) each of ``merged``."""
+        if self.env.su:
+            return
+        refused = (self - self._filtered_access("write")) | (
+            merged - merged._filtered_access("unlink")
+        )
+        if not refused:
+            return
+        readable = refused._filtered_access("read")
+        names = readable.mapped("number") + [
+            self.env._("Ticket #%s", ticket.id) for ticket in refused - readable
+        ]
+        raise AccessError(
+            self.env._(
+                "You may not merge %(tickets)s: merging needs the right to "
+                "change every ticket and to archive the ones merged. Nothing "
+                "was merged.",
+                tickets=", ".join(names),
+            )
+        )
+
+    def _support_merge(self, merged):
+        """Move what ``merged`` holds to ``self`` and archive them.
+
+        Checked by the caller (``_support_check_merge_access``); the
+        messages, files and others' activities belong to Odoo's mail
+        tables, which no user writes directly: moved as superuser.
+        """
+        self.ensure_one()
+        target = self.sudo()
+        old_ids = merged.ids
+        Message = self.env["mail.message"].sudo()
+        Message.search([("model", "=", self._name), ("res_id", "in", old_ids)]).write(
+            {"res_id": target.id, "record_name": target.display_name}
+        )
+        self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", old_ids)]
+        ).write({"res_id": target.id})
+        self.env["mail.activity"].sudo().search(
+            [("res_model", "=", self._name), ("res_id", "in", old_ids)]
+        ).write({"res_id": target.id})
+        self._support_move_followers(merged)
+        for ticket in merged:
+            ticket.message_post(
+                body=Markup(self.env._("Merged into %s."))
+                % target._get_html_link(title=target.number),
+                subtype_xmlid="mail.mt_note",
+            )
+        unanswered = target.unanswered_count + sum(
+            merged.sudo().mapped("unanswered_count")
+        )
+        self.message_post(
+            body=self.env._(
+                "Merged into this ticket: %s.", ", ".join(merged.mapped("number"))
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        # with the user's rights: archiving checks the right to delete
+        merged.write({"active": False})
+        # the customer's messages still unanswered came along
+        self._workflow_write_vals({"unanswered_count": unanswered})
+
+    def _support_move_followers(self, merged):
+        """The followers of ``merged`` follow ``self`` instead, once each:
+        a user's partner when one of their users may read ``self``; a
+        contact without a user (the customer's side) when they belong to
+        its requester's organization, so that a stranger's address never
+        starts receiving another customer's replies."""
+        target = self.sudo()
+        present = target.message_partner_ids
+        organization = target.organization_id or target.partner_id.commercial_partner_id
+        for follower in merged.sudo().message_follower_ids:
+            partner = follower.partner_id
+            if partner in present:
+                continue
+            users = partner.with_context(active_test=False).user_ids
+            if users:
+                allowed = any(
+                    self._support_filtered_readable_by(user) for user in users
+                )
+            else:
+                allowed = partner == target.partner_id or (
+                    organization and partner.commercial_partner_id == organization
+                )
+            if allowed:
+                target.message_subscribe(
+                    partner.ids, subtype_ids=follower.subtype_ids.ids
+                )
+                present |= partner
+        merged.sudo().message_unsubscribe(merged.sudo().message_partner_ids.ids)

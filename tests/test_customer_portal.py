@@ -1,0 +1,287 @@
+"""The customer's side on the portal (issue 15): a request carries files;
+it is acknowledged with a link that opens it; the customer closes it with
+"Solved" and reopens it by replying. Through real HTTP requests, from the
+rendered pages; "Solved" is the customers' only (the portal record rule's
+readers), for anyone else a refusal that changes nothing."""
+
+from odoo import http
+from odoo.exceptions import AccessError
+
+from .common import RpcTransportsMixin
+from .test_portal import NEW_REQUEST, REOPENED
+from .test_portal_render import PortalRenderCase
+
+SOLVE = "/my/tickets/{}/solve"
+ACK_SUBJECT = "We received your request"
+
+
+class CustomerPortalCase(RpcTransportsMixin, PortalRenderCase):
+    def file_request(self, files=None, **values):
+        self.login_portal()
+        _response, tree = self.page(NEW_REQUEST)
+        form = self.new_request_form(tree)
+        values = dict(
+            group_id=str(self.group_a.id),
+            subject="Il plotter è fermo",
+            description="Errore E42 sul pannello.",
+            **values,
+        )
+        return self.send(form, files=files, **values)
+
+    def solve_button(self, ticket):
+        _response, tree = self.page(ticket.access_url)
+        return tree.xpath("//form[contains(@class, 'o_support_solve_form')]")
+
+    def solve(self, ticket, **kwargs):
+        """Press "Solved" on the ticket's page, as the browser sends it."""
+        _response, tree = self.page(ticket.access_url)
+        [form] = tree.xpath("//form[contains(@class, 'o_support_solve_form')]")
+        self.assertEqual(form.get("action"), SOLVE.format(ticket.id))
+        return self.page(form.get("action"), data=dict(form.form_values()))
+
+    def post_solve(self, ticket):
+        """The route called directly, with a valid CSRF token."""
+        return self.url_open(
+            SOLVE.format(ticket.id),
+            data={"csrf_token": http.Request.csrf_token(self)},
+            allow_redirects=False,
+        )
+
+
+class TestRequestWithFiles(CustomerPortalCase):
+    def test_the_files_are_posted_on_the_ticket_for_the_staff(self):
+        self.file_request(
+            files={
+                "attachments": [
+                    ("errore.png", b"\x89PNG\r\n\x1a\nfinto"),
+                    ("log.txt", b"E42 at 10:02"),
+                ]
+            }
+        )
+        ticket = self.tickets_named("Il plotter è fermo")
+        self.assertEqual(len(ticket), 1)
+        files = self.env["ir.attachment"].search(
+            [("res_model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
+        )
+        self.assertEqual(sorted(files.mapped("name")), ["errore.png", "log.txt"])
+        self.assertEqual(
+            files.filtered(lambda f: f.name == "log.txt").raw, b"E42 at 10:02"
+        )
+        [message] = ticket.message_ids.filtered("attachment_ids")
+        self.assertEqual(message.attachment_ids, files)
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        # the request itself is the customer's one unanswered message
+        self.assertEqual(ticket.unanswered_count, 1)
+        # the group's members read them with the ticket
+        self.assertEqual(
+            files.with_user(self.resp_a).read(["name"])[0]["name"], files[0].name
+        )
+
+    def test_a_file_a_browser_would_run_is_stored_as_text(self):
+        self.file_request(
+            files={"attachments": [("pagina.html", b"<script>alert(1)</script>")]}
+        )
+        ticket = self.tickets_named("Il plotter è fermo")
+        [file] = ticket.message_ids.attachment_ids
+        self.assertEqual(file.mimetype, "text/plain")
+
+    def test_a_request_without_files_has_none(self):
+        self.file_request()
+        ticket = self.tickets_named("Il plotter è fermo")
+        self.assertEqual(len(ticket), 1)
+        self.assertFalse(ticket.message_ids.attachment_ids)
+
+    def test_too_many_files_are_refused_with_a_clear_error(self):
+        files = [(f"foto{index}.jpg", b"x") for index in range(11)]
+        _response, tree = self.file_request(files={"attachments": files})
+        form = self.new_request_form(tree)
+        self.assertIn("Attach at most 10 files to a request.", form.text_content())
+        self.assertIn(
+            "is-invalid", self.field(form, "input", "attachments").get("class")
+        )
+        self.assertFalse(self.tickets_named("Il plotter è fermo"))
+        self.assertFalse(self.env["ir.attachment"].search([("name", "=", "foto0.jpg")]))
+
+    def test_a_file_too_large_is_refused_with_a_clear_error(self):
+        big = b"x" * (10 * 1024 * 1024 + 1)
+        _response, tree = self.file_request(files={"attachments": [("video.mp4", big)]})
+        form = self.new_request_form(tree)
+        self.assertIn("video.mp4 is larger than 10 MB", form.text_content())
+        self.assertFalse(self.tickets_named("Il plotter è fermo"))
+
+
+class TestAcknowledgementFromThePortal(CustomerPortalCase):
+    def test_a_portal_request_is_acknowledged_with_a_link_that_opens_it(self):
+        self.file_request()
+        ticket = self.tickets_named("Il plotter è fermo")
+        [ack] = ticket.message_ids.filtered(lambda m: ACK_SUBJECT in (m.subject or ""))
+        self.assertIn(ticket.number, ack.subject)
+        self.assertEqual(
+            ack.notification_ids.res_partner_id, self.portal_user.partner_id
+        )
+        self.assertEqual(ack.author_id, self.env.ref("base.partner_root"))
+        # the link in it opens the ticket, even logged out
+        link = f"/my/tickets/{ticket.id}?access_token={ticket.sudo().access_token}"
+        self.assertIn(link, ack.body)
+        self.authenticate(None, None)
+        _response, tree = self.page(link)
+        self.assertIn(
+            ticket.name, tree.xpath("//div[@id='card_header']//h3")[0].text_content()
+        )
+
+    def test_a_team_that_switched_it_off_sends_none(self):
+        self.team.acknowledge = False
+        self.file_request()
+        ticket = self.tickets_named("Il plotter è fermo")
+        self.assertFalse(
+            ticket.message_ids.filtered(lambda m: ACK_SUBJECT in (m.subject or ""))
+        )
+
+
+class TestSolved(CustomerPortalCase):
+    def test_the_requester_closes_their_ticket_and_reopens_it_by_replying(self):
+        ticket = self.own_ticket
+        self.login_portal()
+        self.solve(ticket)
+        self.assertEqual(ticket.state, "closed")
+        self.assertTrue(ticket.date_closed)
+        self.assertFalse(ticket.user_id, "nobody took it: it stays nobody's")
+        [said] = ticket.message_ids.filtered(
+            lambda m: "Mario Rossi marked the request as solved." in m.body
+        )
+        self.assertEqual(said.author_id, self.portal_user.partner_id)
+        # the page now says how to reopen it, and offers no button
+        _response, tree = self.page(ticket.access_url)
+        self.assertTrue(
+            tree.xpath("//div[contains(@class, 'o_support_closed_notice')]")
+        )
+        self.assertFalse(self.solve_button(ticket))
+
+        self.post_from_portal(ticket, "Il problema è tornato.")
+        self.assertIn(ticket.state, REOPENED)
+        self.assertFalse(ticket.date_closed)
+        self.assertTrue(self.solve_button(ticket))
+
+    def test_a_held_ticket_is_closed_for_its_operator(self):
+        ticket = self.own_ticket
+        ticket.with_user(self.resp_a).action_take()
+        self.login_portal()
+        self.solve(ticket)
+        self.assertEqual(ticket.state, "closed")
+        self.assertEqual(ticket.user_id, self.resp_a)
+        self.post_from_portal(ticket, "Di nuovo fermo.")
+        self.assertEqual(ticket.state, "in_progress")
+
+    def test_a_colleague_of_the_organization_closes_it_too(self):
+        colleague_user = self.env["res.users"].create(
+            {
+                "name": "Anna Verdi",
+                "login": "t_portal_acme_2",
+                "password": "t_portal_acme_2",
+                "parent_id": self.acme.id,
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        self.authenticate(colleague_user.login, colleague_user.login)
+        self.solve(self.own_ticket)
+        self.assertEqual(self.own_ticket.state, "closed")
+
+    def test_another_organizations_customer_is_refused(self):
+        self.authenticate(self.stranger_user.login, self.stranger_user.login)
+        response = self.post_solve(self.own_ticket)
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
+        self.assertEqual(self.own_ticket.state, "new")
+        self.assertNotIn(self.own_ticket.name, response.text)
+
+    def test_staff_are_refused_and_use_close(self):
+        for user in (self.resp_a, self.tech_a):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                response = self.post_solve(self.own_ticket)
+                self.assertEqual(response.status_code, 303)
+                self.assertEqual(self.own_ticket.state, "new")
+                _response, tree = self.page(self.own_ticket.access_url)
+                self.assertFalse(
+                    tree.xpath("//form[contains(@class, 'o_support_solve_form')]")
+                )
+
+    def test_a_visitor_with_the_link_gets_no_button_and_cannot_solve(self):
+        ticket = self.own_ticket
+        token = ticket.sudo()._portal_ensure_token()
+        self.authenticate(None, None)
+        _response, tree = self.page(f"{ticket.access_url}?access_token={token}")
+        self.assertFalse(tree.xpath("//form[contains(@class, 'o_support_solve_form')]"))
+        response = self.url_open(
+            SOLVE.format(ticket.id),
+            data={"csrf_token": http.Request.csrf_token(self), "access_token": token},
+            allow_redirects=False,
+        )
+        self.assertIn(response.status_code, (303, 302))
+        self.assertIn("/web/login", response.headers["Location"])
+        self.assertEqual(ticket.state, "new")
+
+    def test_without_the_csrf_token_nothing_happens(self):
+        self.login_portal()
+        response = self.url_open(
+            SOLVE.format(self.own_ticket.id), data={"x": "1"}, allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(self.own_ticket.state, "new")
+
+    def test_a_get_changes_nothing(self):
+        self.login_portal()
+        response = self.url_open(SOLVE.format(self.own_ticket.id))
+        self.assertEqual(response.status_code, 405)
+        self.assertEqual(self.own_ticket.state, "new")
+
+    def test_an_expired_ticket_is_not_solved_again(self):
+        ticket = self.own_ticket
+        ticket._workflow_write_vals({"state": "expired"})
+        self.login_portal()
+        self.assertFalse(self.solve_button(ticket))
+        response = self.post_solve(ticket)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(ticket.state, "expired")
+
+
+class TestSolvedOverRpc(CustomerPortalCase):
+    def test_the_customer_calls_it_on_their_ticket(self):
+        ok, text, _result = self.xmlrpc(
+            self.portal_user,
+            "support.ticket",
+            "action_customer_solve",
+            [self.own_ticket.id],
+        )
+        self.assertTrue(ok, text)
+        self.assertEqual(self.own_ticket.state, "closed")
+
+    def test_refused_to_others_changing_nothing(self):
+        cases = (
+            (self.stranger_user, "support.ticket"),
+            (self.tech_a, '"Solved" is the customer'),
+            (self.resp_a, '"Solved" is the customer'),
+        )
+        for user, text in cases:
+            with self.subTest(user=user.login):
+                ok, answer, _result = self.xmlrpc(
+                    user,
+                    "support.ticket",
+                    "action_customer_solve",
+                    [self.own_ticket.id],
+                )
+                self.assertFalse(ok)
+                self.assertIn(text, answer)
+                # a stranger learns nothing of the ticket
+                self.assertNotIn(self.own_ticket.name, answer)
+                self.assertNotIn(self.own_ticket.number, answer)
+                self.assertEqual(self.own_ticket.state, "new")
+
+    def test_with_user(self):
+        with self.assertRaises(AccessError):
+            self.own_ticket.with_user(self.stranger_user).action_customer_solve()
+        with self.assertRaises(AccessError):
+            self.own_ticket.with_user(self.callcenter).action_customer_solve()
+        self.assertEqual(self.own_ticket.state, "new")
+        self.own_ticket.with_user(self.portal_user).action_customer_solve()
+        self.assertEqual(self.own_ticket.state, "closed")
