@@ -72,6 +72,8 @@ class TestRequestWithFiles(CustomerPortalCase):
         self.assertEqual(message.author_id, self.portal_user.partner_id)
         # the request itself is the customer's one unanswered message
         self.assertEqual(ticket.unanswered_count, 1)
+        # the customer finds them on the ticket's page
+        self.assertIn("Files sent with the request.", self.chatter_bodies(ticket))
         # the group's members read them with the ticket
         self.assertEqual(
             files.with_user(self.resp_a).read(["name"])[0]["name"], files[0].name

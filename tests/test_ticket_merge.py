@@ -185,14 +185,35 @@ class TestMerge(MergeScenario, SupportCase):
         self.assertIn(f"Ticket #{self.other_group_ticket.id}", str(caught.exception))
         self.assertUnchanged()
 
+    def test_a_ticket_one_may_not_read_never_enters_the_dialog(self):
+        # Odoo shows a many2one's name as superuser: the dialog would show
+        # the number and subject of its target
+        Merge = self.env["support.ticket.merge"].with_user(self.resp_a)
+        for vals in (
+            {"target_id": self.other_group_ticket.id},
+            {"ticket_ids": [Command.set(self.other_group_ticket.ids)]},
+        ):
+            with self.subTest(vals=vals):
+                with self.assertRaises(AccessError) as caught:
+                    Merge.create(
+                        dict({"ticket_ids": [Command.set(self.duplicate.ids)]}, **vals)
+                    )
+                text = str(caught.exception)
+                self.assertIn(f"Ticket #{self.other_group_ticket.id}", text)
+                self.assertNotIn("MRG-7301", text)
+        wizard = Merge.create({"ticket_ids": [Command.set(self.duplicate.ids)]})
+        with self.assertRaises(AccessError):
+            wizard.target_id = self.other_group_ticket
+        self.assertUnchanged()
+
     def test_a_target_outside_the_selection_is_checked_as_well(self):
         wizard = (
             self.env["support.ticket.merge"]
-            .with_user(self.resp_a)
+            .with_user(self.callcenter)
             .create(
                 {
                     "ticket_ids": [Command.set(self.duplicate.ids)],
-                    "target_id": self.other_group_ticket.id,
+                    "target_id": self.kept.id,
                 }
             )
         )

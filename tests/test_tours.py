@@ -37,6 +37,10 @@ INVITED_EMAIL = "marco.bianchi.tour@example.com"
 SHARING_TEAM = "Assistenza Condivisione Tour"
 # Keep in sync with support_desk_tours.js.
 DESK_TEAM = "Assistenza Tour Banco"
+# Keep in sync with support_customer_tours.js.
+CUSTOMER_SUBJECT = "Tour: il plotter segnala E42"
+CUSTOMER_FILE = "errore-e42.txt"
+CUSTOMER_REPLY = "Tour: il plotter si è fermato di nuovo"
 NO_BROWSER = (
     "The browser tours need Chromium, and Odoo finds none on PATH "
     "(google-chrome, chromium, chromium-browser, google-chrome-stable). "
@@ -270,3 +274,34 @@ class TestSupportTours(SupportHttpCase):
             "support_team_queue_role_chart",
             administrator,
         )
+
+    def test_the_customer_in_the_browser(self):
+        """A portal user files a request with a file, closes it with
+        "Solved" and reopens it by replying."""
+        self.group_a.portal_visible = True
+        customer = new_test_user(
+            self.env,
+            login="t_portal_tour",
+            name="Cliente Tour",
+            email="cliente.tour@example.com",
+            groups="base.group_portal",
+        )
+        self.start_browser_tour(
+            "/my/tickets/new", "support_team_queue_customer_request", customer
+        )
+        self.env.invalidate_all()
+        ticket = self.env["support.ticket"].search([("name", "=", CUSTOMER_SUBJECT)])
+        self.assertEqual(len(ticket), 1, "the tour filed one request")
+        self.assertEqual(ticket.partner_id, customer.partner_id)
+        self.assertEqual(ticket.group_id, self.group_a)
+        [file] = ticket.message_ids.attachment_ids
+        self.assertEqual((file.name, file.raw), (CUSTOMER_FILE, b"E42 alle 10:02"))
+        self.assertTrue(
+            ticket.message_ids.filtered(
+                lambda m: "Cliente Tour marked the request as solved." in m.body
+            )
+        )
+        self.assertTrue(ticket.message_ids.filtered(lambda m: CUSTOMER_REPLY in m.body))
+        # closed by "Solved", reopened by the reply: back in the queue
+        self.assertEqual(ticket.state, "new")
+        self.assertFalse(ticket.date_closed)

@@ -7,6 +7,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.support_ticket import OPEN_STATES
+from ..models.support_ticket_customer import posting_request_files
 
 # what a request from the portal may carry (SPEC "The customer's side")
 MAX_REQUEST_FILES = 10
@@ -274,15 +275,17 @@ class SupportCustomerPortal(CustomerPortal):
                 for name, content in files
             ]
         )
-        # a notification, not a comment: the request is already counted as
-        # the customer's one unanswered message
-        ticket.sudo().message_post(
-            body=request.env._("Files sent with the request."),
-            author_id=request.env.user.partner_id.id,
-            attachment_ids=attachments.ids,
-            message_type="notification",
-            subtype_xmlid="mail.mt_comment",
-        )
+        # a public message, which the customer finds on the ticket's page
+        # too; part of the request, which already counts as their one
+        # unanswered message
+        with posting_request_files():
+            ticket.sudo().message_post(
+                body=request.env._("Files sent with the request."),
+                author_id=request.env.user.partner_id.id,
+                attachment_ids=attachments.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
 
     @http.route(
         "/my/tickets/new",

@@ -1,3 +1,6 @@
+import contextlib
+import contextvars
+
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
@@ -10,6 +13,22 @@ from .support_ticket import OPEN_STATES
 # the incoming e-mail is posted on them (a transaction-local memo: no RPC
 # call can add to it)
 _ACKNOWLEDGE_PENDING = "support_team_queue.acknowledge_pending"
+
+# Set while the portal posts the files sent with a request: part of the
+# request, already counted as the customer's one unanswered message (a
+# Python flag, which no RPC context can carry)
+_posting_request_files = contextvars.ContextVar(
+    "support_posting_request_files", default=False
+)
+
+
+@contextlib.contextmanager
+def posting_request_files():
+    token = _posting_request_files.set(True)
+    try:
+        yield
+    finally:
+        _posting_request_files.reset(token)
 
 
 class SupportTicket(models.Model):
@@ -44,6 +63,11 @@ class SupportTicket(models.Model):
             pending.discard(self.id)
             self._support_acknowledge()
         return res
+
+    def _count_unanswered(self, message):
+        if _posting_request_files.get():
+            return
+        super()._count_unanswered(message)
 
     def _support_acknowledge(self):
         """Send the requester the team's acknowledgement of their request:
@@ -157,6 +181,11 @@ class SupportTicket(models.Model):
         refused = (self - self._filtered_access("write")) | (
             merged - merged._filtered_access("unlink")
         )
+        self._support_refuse_merge(refused)
+
+    def _support_refuse_merge(self, refused):
+        """Refuse the merge, naming the ``refused`` tickets: by their number
+        when the user may read them, by their id otherwise."""
         if not refused:
             return
         readable = refused._filtered_access("read")

@@ -31,6 +31,26 @@ class SupportTicketMerge(models.TransientModel):
         "followers move to it.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_tickets_readable()
+        return wizards
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._check_tickets_readable()
+        return result
+
+    def _check_tickets_readable(self):
+        # Odoo shows a many2one's name as superuser: a ticket one may not
+        # read never enters the dialog, where its number and subject
+        # would show; it is named by its id only
+        tickets = self.sudo().ticket_ids | self.sudo().target_id
+        tickets = tickets.with_env(self.env)
+        if not self.env.su:
+            tickets._support_refuse_merge(tickets - tickets._filtered_access("read"))
+
     @api.model
     def _default_ticket_ids(self):
         if self.env.context.get("active_model") != "support.ticket":
