@@ -305,3 +305,22 @@ class TestSupportTours(SupportHttpCase):
         # closed by "Solved", reopened by the reply: back in the queue
         self.assertEqual(ticket.state, "new")
         self.assertFalse(ticket.date_closed)
+
+    def test_merging_duplicates_in_the_browser(self):
+        """The team administrator merges two duplicates from the queue's
+        Action menu."""
+        Ticket = self.env["support.ticket"]
+        kept, duplicate = (
+            Ticket.create(
+                {"name": name, "team_id": self.team.id, "group_id": self.group_a.id}
+            )
+            for name in ("Tour merge originale", "Tour merge doppione")
+        )
+        note = duplicate.message_post(body="Tour: messaggio del doppione")
+        self.start_browser_tour(
+            QUEUE_URL, "support_team_queue_desk_merge", self.teamadmin
+        )
+        self.env.invalidate_all()
+        self.assertTrue(kept.active)
+        self.assertFalse(duplicate.active)
+        self.assertEqual(note.res_id, kept.id)

@@ -139,3 +139,55 @@ registry.category("web_tour.tours").add("support_team_queue_desk_history", {
         },
     ],
 });
+
+// Keep in sync with tests/test_tours.py.
+const MERGE = "Tour merge";
+
+registry.category("web_tour.tours").add("support_team_queue_desk_merge", {
+    steps: () => [
+        {
+            content: "Search the duplicates",
+            trigger: ".o_searchview_input",
+            run: `edit ${MERGE}`,
+        },
+        {
+            trigger: ".o_searchview_autocomplete .o_menu_item:first",
+            run: "click",
+        },
+        {
+            content: "Both are listed",
+            trigger: ".o_list_renderer:has(.o_data_row:contains('Tour merge originale')):has(.o_data_row:contains('Tour merge doppione'))",
+        },
+        {
+            content: "Select them",
+            trigger: ".o_list_renderer thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Open the actions",
+            trigger: ".o_cp_action_menus button",
+            run: "click",
+        },
+        {
+            content: "Merge",
+            trigger: ".o-dropdown--menu span:contains('Merge')",
+            run: "click",
+        },
+        {
+            content: "The dialog keeps the oldest",
+            trigger: ".modal .o_field_widget[name=target_id] input:value(/Tour merge originale/)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=ticket_ids]:has(.o_tag:contains('Tour merge originale')):has(.o_tag:contains('Tour merge doppione'))",
+        },
+        {
+            content: "Merge them",
+            trigger: ".modal button[name=action_merge]",
+            run: "click",
+        },
+        {
+            content: "The ticket kept opens, with the note of the merge",
+            trigger: ".o_form_view:not(:has(.modal)) .o-mail-Message:contains('Merged into this ticket')",
+        },
+    ],
+});
