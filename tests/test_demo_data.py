@@ -49,6 +49,7 @@ class TestDemoScenario(SupportCase):
             "resp_b",
             "tech_b",
             "teamadmin",
+            "customer",
         ):
             with self.subTest(login=login):
                 user = self.demo_user(login)
@@ -82,6 +83,14 @@ class TestDemoScenario(SupportCase):
             self.assertIn(ticket.name, self.demo_ticket_names(login), login)
         for login in ("resp_b", "tech_b"):
             self.assertNotIn(ticket.name, self.demo_ticket_names(login), login)
+
+    def test_the_demo_customer_reads_her_organizations_tickets_only(self):
+        customer = self.demo_user("customer")
+        self.assertTrue(customer.share)
+        names = self.demo_ticket_names("customer")
+        for xmlid in ("ticket_group_a_via_tal_dei_tali", "ticket_tech_a_firmware"):
+            self.assertIn(self.env.ref(f"{MODULE}.{xmlid}").name, names)
+        self.assertNotIn(self.env.ref(f"{MODULE}.ticket_group_b_login").name, names)
 
     def test_demo_roles_grant_the_seed_profiles(self):
         expectations = {

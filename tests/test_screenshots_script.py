@@ -27,8 +27,12 @@ class TestScreenshotsScript(SupportCase):
             if os.environ.get("STQ_TEST_DB") == self.env.cr.dbname:
                 self.fail(f"no demo data in {self.env.cr.dbname}")
             self.skipTest("demo data not installed")
-        for filename, login, target, _selector in load_script().SHOTS:
+        script = load_script()
+        for filename, login, target, _selector in script.SHOTS:
             with self.subTest(shot=filename):
+                if target.startswith("/"):
+                    self.check_page(script, login, target)
+                    continue
                 path, _sep, view_type = target.partition("?view_type=")
                 action_name, _sep, xmlid = path.partition("/")
                 action = self.env.ref(f"{MODULE}.{action_name}")
@@ -51,3 +55,21 @@ class TestScreenshotsScript(SupportCase):
                         .browse(record.id)
                         .has_access("read")
                     )
+
+    def check_page(self, script, login, target):
+        """A portal page: its route exists, its records are the user's."""
+        user = self.env["res.users"].search([("login", "=", login)])
+        self.assertTrue(user, f"no demo user {login}")
+        xmlids = script.PAGE_RECORD.findall(target)
+        pattern = script.PAGE_RECORD.sub("<int:ticket_id>", target)
+        pattern = pattern if xmlids else target
+        rules = {rule.rule for rule in self.env["ir.http"].routing_map().iter_rules()}
+        self.assertIn(pattern, rules)
+        for xmlid in xmlids:
+            record = self.env.ref(f"{MODULE}.{xmlid}")
+            self.assertTrue(
+                self.env[record._name]
+                .with_user(user)
+                .browse(record.id)
+                .has_access("read")
+            )

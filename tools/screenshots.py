@@ -13,6 +13,7 @@ import argparse
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -33,7 +34,10 @@ MODULE = "support_team_queue"
 WINDOW = (1440, 900)
 
 # (file, demo login, where to go, what must be on screen before the shot)
-# An action path may end with "/<xmlid>" to open that record's form.
+# An action path may end with "/<xmlid>" to open that record's form; a
+# target starting with "/" is a page's path (the portal), where "{xmlid}"
+# stands for that record's id. A selector starting with "js:" is a script
+# that must answer true.
 SHOTS = [
     (
         "queue.png",
@@ -77,7 +81,24 @@ SHOTS = [
         "action_support_role?view_type=hierarchy",
         ".o_hierarchy_node",
     ),
+    (
+        "portal_request.png",
+        "customer",
+        "/my/tickets/new",
+        "input[name='attachments']",
+    ),
+    (
+        "portal_ticket.png",
+        "customer",
+        "/my/tickets/{ticket_group_a_via_tal_dei_tali}",
+        # the portal chatter lives in a shadow root, out of CSS's reach
+        "js:document.querySelector('.o_support_solve_form')"
+        " && document.querySelector('#chatterRoot')?.shadowRoot"
+        "?.querySelector('.o-mail-Composer-input')",
+    ),
 ]
+
+PAGE_RECORD = re.compile(r"\{(\w+)\}")
 
 
 def free_port():
@@ -210,10 +231,13 @@ class Chromium:
         )
 
     def wait_for_selector(self, selector):
+        if selector.startswith("js:"):
+            check = f"!!({selector.removeprefix('js:')})"
+        else:
+            check = f"!!document.querySelector({json.dumps(selector)})"
         wait_for(
             lambda: self.evaluate(
-                f"!!document.querySelector({json.dumps(selector)})"
-                " && !document.querySelector('.o_loading_indicator')"
+                f"{check} && !document.querySelector('.o_loading_indicator')"
             ),
             f"{selector} on screen",
         )
@@ -228,9 +252,10 @@ class Chromium:
             document.querySelector('form.oe_login_form').submit();
             """
         )
+        # the web client for staff, the portal for customers
         wait_for(
             lambda: (
-                "/odoo" in (self.evaluate("location.pathname") or "")
+                (self.evaluate("location.pathname") or "").startswith(("/odoo", "/my"))
                 and self.evaluate("document.readyState") == "complete"
             ),
             f"{login} to log in",
@@ -303,10 +328,18 @@ def main():
             browser = Chromium(binary)
             try:
                 for filename, login, target, selector in SHOTS:
-                    action, _sep, xmlid = target.partition("/")
-                    path = f"/odoo/action-{MODULE}.{action}"
-                    if xmlid:
-                        path += f"/{record_id(base_url, database, xmlid)}"
+                    if target.startswith("/"):
+                        path = PAGE_RECORD.sub(
+                            lambda match: str(
+                                record_id(base_url, database, match.group(1))
+                            ),
+                            target,
+                        )
+                    else:
+                        action, _sep, xmlid = target.partition("/")
+                        path = f"/odoo/action-{MODULE}.{action}"
+                        if xmlid:
+                            path += f"/{record_id(base_url, database, xmlid)}"
                     browser.log_in(base_url, login)
                     browser.goto(base_url + path)
                     browser.wait_for_selector(selector)

@@ -9,9 +9,9 @@ from odoo.tools import email_normalize
 
 from .support_ticket import OPEN_STATES
 
-# the tickets the mail gateway opened in this transaction, acknowledged once
-# the incoming e-mail is posted on them (a transaction-local memo: no RPC
-# call can add to it)
+# the tickets the mail gateway just opened, acknowledged once the incoming
+# e-mail is posted on them (a memo on the database cursor, which no RPC call
+# can add to; ids are never reused, even after a rollback)
 _ACKNOWLEDGE_PENDING = "support_team_queue.acknowledge_pending"
 
 # Set while the portal posts the files sent with a request: part of the
