@@ -1,10 +1,11 @@
-"""The rules' cache and its access stamp (support.access.stamp.mixin).
+"""The rules' cache and its access stamp (support.access.stamp).
 
 Each user's resolved rules are cached under a stamp that every change of
-memberships, roles, teams or sharing rules replaces, in its own transaction.
-The first class checks which changes replace it and that the cache serves
-the next query; the second, with committed cursors, the race a cache of
-access rights must survive: a request that started before a change, and
+a field the rules read (support.access.stamp.mixin's lists: memberships,
+roles, teams, sharing rules) replaces, in its own transaction. The first
+class checks which changes replace it, field by field, and that the cache
+serves the next query; the second, with committed cursors, the race a cache
+of access rights must survive: a request that started before a change, and
 resolves the rules after it, must not leave its (old) answer to the
 requests that come after.
 """
@@ -18,9 +19,193 @@ from odoo.tests.common import BaseCase, get_db_name, new_test_user
 from .common import MODULE, SupportCase, _OdooTestAttributes
 
 
-class TestAccessStamp(SupportCase):
+class AccessFieldChangesMixin:
+    """One change of each field the rules read, on the seed scenario."""
+
+    def access_field_changes(self):
+        """``{model: {field: change}}``, each change a function changing
+        that field alone (its docstring says what it does)."""
+        other_team = self.env["support.team"].create({"name": "Altro team"})
+        company = self.env["res.company"].create({"name": "Altra azienda"})
+        Rule = self.env["support.sharing.rule"]
+        by_role = Rule.create(
+            {
+                "team_id": self.team.id,
+                "source_role_id": self.role_tech_a.id,
+                "target_user_id": self.tech_b.id,
+            }
+        )
+        by_subtree = Rule.create(
+            {
+                "team_id": self.team.id,
+                "source_role_subtree_id": self.role_resp_a.id,
+                "target_role_id": self.role_tech_b.id,
+            }
+        )
+        by_group = Rule.create(
+            {
+                "team_id": self.team.id,
+                "source_group_id": self.group_a.id,
+                "target_role_subtree_id": self.role_resp_b.id,
+            }
+        )
+        to_group = Rule.create(
+            {
+                "team_id": self.team.id,
+                "source_role_id": self.role_tech_b.id,
+                "target_group_id": self.group_a.id,
+            }
+        )
+
+        def change(doc, function):
+            function.__doc__ = doc
+            return function
+
+        def assign(record, vals):
+            return lambda: record.write(vals)
+
+        return {
+            "res.users": {
+                "support_role_id": change(
+                    "a user given another role",
+                    assign(self.tech_a, {"support_role_id": self.role_tech_b.id}),
+                ),
+                "support_team_ids": change(
+                    "a user's teams",
+                    assign(
+                        self.loner,
+                        {"support_team_ids": [Command.unlink(self.team.id)]},
+                    ),
+                ),
+                "support_team_id": change(
+                    "a user's team",
+                    assign(self.loner, {"support_team_id": other_team.id}),
+                ),
+                "active": change(
+                    "a user archived", assign(self.loner, {"active": False})
+                ),
+            },
+            "support.team": {
+                "admin_id": change(
+                    "the team's administrator",
+                    assign(self.team, {"admin_id": self.supervisor.id}),
+                ),
+                "operator_ids": change(
+                    "an operator removed from the team",
+                    assign(
+                        self.team, {"operator_ids": [Command.unlink(self.loner.id)]}
+                    ),
+                ),
+                "queue_mode": change(
+                    "the team's queue mode", assign(self.team, {"queue_mode": "open"})
+                ),
+                "ticket_access": change(
+                    "the team's access level",
+                    assign(self.team, {"ticket_access": "public_read"}),
+                ),
+                "company_id": change(
+                    "a team moved to another company",
+                    assign(other_team, {"company_id": company.id}),
+                ),
+                "active": change(
+                    "a team archived", assign(other_team, {"active": False})
+                ),
+            },
+            "support.group": {
+                "user_ids": change(
+                    "a user added to a group",
+                    assign(self.group_b, {"user_ids": [Command.link(self.tech_a.id)]}),
+                ),
+                "role_ids": change(
+                    "a role's holders made members",
+                    assign(
+                        self.group_cc, {"role_ids": [Command.link(self.role_tech_a.id)]}
+                    ),
+                ),
+                "role_subtree_ids": change(
+                    "a role's subtree made members",
+                    assign(
+                        self.group_cc,
+                        {"role_subtree_ids": [Command.link(self.role_resp_b.id)]},
+                    ),
+                ),
+                "member_group_ids": change(
+                    "a group no longer nested",
+                    assign(
+                        self.group_a,
+                        {"member_group_ids": [Command.unlink(self.group_cc.id)]},
+                    ),
+                ),
+                "parent_group_ids": change(
+                    "a group taken out from the group nesting it",
+                    assign(
+                        self.group_cc,
+                        {"parent_group_ids": [Command.unlink(self.group_b.id)]},
+                    ),
+                ),
+                "active": change(
+                    "a nested group archived", assign(self.group_cc, {"active": False})
+                ),
+            },
+            "support.role": {
+                "parent_id": change(
+                    "a role moved in the hierarchy",
+                    assign(self.role_tech_b, {"parent_id": self.role_resp_a.id}),
+                ),
+                "user_ids": change(
+                    "a holder given to a role",
+                    assign(
+                        self.role_tech_b, {"user_ids": [Command.link(self.tech_a.id)]}
+                    ),
+                ),
+            },
+            "support.sharing.rule": {
+                "team_id": change(
+                    "a sharing rule moved to another team",
+                    assign(by_role, {"team_id": other_team.id}),
+                ),
+                "source_role_id": change(
+                    "a sharing rule's source role",
+                    assign(by_role, {"source_role_id": self.role_tech_b.id}),
+                ),
+                "source_role_subtree_id": change(
+                    "a sharing rule's source subtree",
+                    assign(by_subtree, {"source_role_subtree_id": self.role_resp_b.id}),
+                ),
+                "source_group_id": change(
+                    "a sharing rule's source group",
+                    assign(by_group, {"source_group_id": self.group_b.id}),
+                ),
+                "target_role_id": change(
+                    "a sharing rule's target role",
+                    assign(by_subtree, {"target_role_id": self.role_tech_a.id}),
+                ),
+                "target_role_subtree_id": change(
+                    "a sharing rule's target subtree",
+                    assign(by_group, {"target_role_subtree_id": self.role_resp_a.id}),
+                ),
+                "target_group_id": change(
+                    "a sharing rule's target group",
+                    assign(to_group, {"target_group_id": self.group_b.id}),
+                ),
+                "target_user_id": change(
+                    "a sharing rule's target user",
+                    assign(by_role, {"target_user_id": self.tech_a.id}),
+                ),
+                "access": change(
+                    "a sharing rule made read-write",
+                    assign(to_group, {"access": "write"}),
+                ),
+                "active": change(
+                    "a sharing rule archived", assign(by_subtree, {"active": False})
+                ),
+            },
+        }
+
+
+class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
     def stamp(self):
-        return self.env["support.access.stamp.mixin"]._support_access_stamp()
+        return self.env["support.access.stamp"]._support_access_stamp()
 
     def assertStampChanges(self, change):
         before = self.stamp()
@@ -119,8 +304,58 @@ class TestAccessStamp(SupportCase):
             with self.subTest(change=change.__doc__):
                 self.assertStampChanges(change)
 
+    def test_each_field_the_rules_read_replaces_the_stamp(self):
+        for model, changes in self.access_field_changes().items():
+            with self.subTest(model=model):
+                # the model's one list, each field of it changed here
+                self.assertEqual(
+                    set(changes), self.env[model]._support_access_fields, model
+                )
+            for field, change in changes.items():
+                with self.subTest(model=model, field=field):
+                    self.assertStampChanges(change)
+
     def test_other_changes_keep_it(self):
         ticket = self.new_ticket("Nessun cambio", group=self.group_a)
+        rule = self.env["support.sharing.rule"].create(
+            {
+                "team_id": self.team.id,
+                "source_group_id": self.group_b.id,
+                "target_user_id": self.tech_a.id,
+            }
+        )
+
+        def group_presentation():
+            """a group's name, description, colour and sequence"""
+            self.group_a.write(
+                {
+                    "name": "Gruppo A Nord",
+                    "description": "Nord",
+                    "color": 3,
+                    "sequence": 5,
+                }
+            )
+
+        def group_notified():
+            """who a group's new tickets are told to"""
+            self.group_a.notify_user_ids = [Command.link(self.resp_a.id)]
+
+        def role_name():
+            """a role's name"""
+            self.role_tech_a.name = "Tecnico A senior"
+
+        def rule_presentation():
+            """a sharing rule's description and sequence"""
+            rule.write({"description": "Per le ferie", "sequence": 3})
+
+        def team_name():
+            """the team's name and dispatchers"""
+            self.team.write(
+                {
+                    "name": "Assistenza",
+                    "notify_user_ids": [Command.link(self.resp_a.id)],
+                }
+            )
 
         def write_ticket():
             """a ticket changed"""
@@ -138,7 +373,17 @@ class TestAccessStamp(SupportCase):
             """a user created with no role and no team"""
             new_test_user(self.env, login="t_customer_like", groups="base.group_user")
 
-        for change in (write_ticket, user_preferences, team_expiry, new_user):
+        for change in (
+            write_ticket,
+            user_preferences,
+            team_expiry,
+            new_user,
+            group_presentation,
+            group_notified,
+            role_name,
+            rule_presentation,
+            team_name,
+        ):
             with self.subTest(change=change.__doc__):
                 self.assertStampKept(change)
 

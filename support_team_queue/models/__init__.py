@@ -9,6 +9,8 @@ from . import mail_activity
 from . import mail_message
 from . import mail_scheduled_message
 from . import mail_notification
+from . import support_access_stamp
+from . import support_access_log
 from . import support_access_stamp_mixin
 from . import support_search_access_mixin
 from . import support_ticket_relation_search_mixin

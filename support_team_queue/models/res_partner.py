@@ -112,8 +112,9 @@ class ResPartner(models.Model):
             # rule names the customer's organization (its evaluated
             # ``user.commercial_partner_id``): a customer moved to another
             # organization reads its tickets on the next request, in every
-            # worker, as for any change of membership.
-            self.env.registry.clear_cache()
+            # worker, as for any change of membership (support.access.stamp
+            # lists every such path).
+            self.env["support.access.stamp"]._support_forget_evaluated_rules()
         return res
 
     @api.constrains("support_email_domains", "is_company")

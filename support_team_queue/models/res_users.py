@@ -7,7 +7,7 @@ class ResUsers(models.Model):
     _name = "res.users"
     _inherit = ["res.users", "support.access.stamp.mixin"]
     # what the ticket rules read of a user (support.access.stamp.mixin)
-    _support_stamped_fields = frozenset(
+    _support_access_fields = frozenset(
         ("support_role_id", "support_team_ids", "support_team_id", "active")
     )
 
@@ -68,6 +68,9 @@ class ResUsers(models.Model):
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return super().SELF_WRITEABLE_FIELDS + ["support_notify"]
+
+    def _support_access_team_ids(self):
+        return {user.id: set(user.support_team_ids.ids) for user in self}
 
     @api.depends("support_team_ids")
     def _compute_support_team_id(self):

@@ -1,88 +1,284 @@
-import uuid
-
-from odoo import api, fields, models
-
-ACCESS_STAMP_PARAM = "support_team_queue.access_stamp"
+from odoo import api, models
 
 
 class SupportAccessStampMixin(models.AbstractModel):
-    """Marks every change the ticket record rules depend on.
+    """The one place that knows which fields the ticket rules read.
 
-    The rules read memberships, roles, teams and sharing rules when a query
-    is built (``support.ticket._support_resolved_rules``). Their resolution
-    is cached per user under the *access stamp*: a value stored in the
-    database, replaced by a new random one in the same transaction as any
-    change of those records. A request reads the stamp of its own snapshot,
-    so it finds only what was resolved from the same state of the data: a
-    change applies on the next request in every worker, and a request that
-    started before the change never stores a stale resolution under the new
-    stamp. Models whose records the rules read inherit this mixin;
-    ``_support_stamped_fields`` limits it to the fields that matter (None:
-    every change). Code that changes those records with SQL, past the ORM,
-    must call ``_support_touch_access_stamp`` itself (the benchmark does).
+    Each model whose records the rules read inherits this mixin and lists
+    those fields in ``_support_access_fields``. A ``create``, ``write`` or
+    ``unlink`` that touches one of them replaces the access stamp
+    (``support.access.stamp``, where every path that makes access follow a
+    change is documented) and writes the change to the access log
+    (``support.access.log``): when, who, which record, which field, before
+    and after. Nothing else replaces the stamp nor is logged.
+
+    Both sides of a relation the rules read are listed (a team's operators
+    and a user's teams, a role's holders and a user's role, a group's member
+    groups and the groups it belongs to): a change written on one side is
+    logged on the records of the other too, so that each record's log tells
+    its own story.
     """
 
     _name = "support.access.stamp.mixin"
-    _description = "Support Access Stamp"
+    _description = "Support Access Fields"
 
-    _support_stamped_fields = None
+    # The fields of the model the ticket rules read (tests/test_access_stamp.py
+    # changes each of them). A non-stored one (a user's ``support_team_id``)
+    # is written through its inverse, which the stored field's write logs.
+    _support_access_fields = frozenset()
+    # Whether creating or deleting a record is a change of access whatever
+    # its fields (a group, a role, a sharing rule).
+    _support_access_records = False
 
-    @api.model
-    def _support_touch_access_stamp(self):
-        # Written with SQL: ``set_param`` would also clear every cache of the
-        # registry, in every worker, which the stamp makes unnecessary.
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            """
-            INSERT INTO ir_config_parameter
-                   (key, value, create_uid, create_date, write_uid, write_date)
-            VALUES (%s, %s, %s, %s, %s, %s)
-            ON CONFLICT (key) DO UPDATE
-               SET value = EXCLUDED.value,
-                   write_uid = EXCLUDED.write_uid,
-                   write_date = EXCLUDED.write_date
-            """,
-            [
-                ACCESS_STAMP_PARAM,
-                uuid.uuid4().hex,
-                self.env.uid,
-                now,
-                self.env.uid,
-                now,
-            ],
-        )
-        self.env["ir.config_parameter"].invalidate_model(["value"])
+    def _support_access_team_ids(self):
+        """``{record id: team ids}``: the teams a change of each record
+        concerns, whose administrators read its log."""
+        return {record.id: set() for record in self}
 
     @api.model
-    def _support_access_stamp(self):
-        self.env.cr.execute(
-            "SELECT value FROM ir_config_parameter WHERE key = %s",
-            [ACCESS_STAMP_PARAM],
+    def _support_access_logged_fields(self, names):
+        return sorted(name for name in names if self._fields[name].store)
+
+    @api.model
+    def _support_access_mirror(self, name):
+        """The field of the other side of relation ``name``, if the comodel
+        lists it too."""
+        field = self._fields[name]
+        if field.type not in ("many2one", "many2many"):
+            return None
+        comodel = self.env[field.comodel_name]
+        for other in getattr(comodel, "_support_access_fields", ()):
+            inverse = comodel._fields[other]
+            if inverse.comodel_name != self._name:
+                continue
+            if (
+                field.type == "many2one"
+                and inverse.type == "one2many"
+                and inverse.inverse_name == name
+            ) or (
+                field.type == "many2many"
+                and inverse.type == "many2many"
+                and inverse.relation == field.relation
+                and inverse.column1 == field.column2
+                and inverse.column2 == field.column1
+            ):
+                return other
+        return None
+
+    def _support_access_snapshot(self, names):
+        """``{record id: {field: value}}``, relations as sets of ids, with
+        each record's name and teams."""
+        records = self.sudo().with_context(active_test=False)
+        teams = records._support_access_team_ids()
+        snapshot = {}
+        for record in records:
+            values = {
+                name: set(record[name].ids)
+                if record._fields[name].relational
+                else record[name]
+                for name in names
+            }
+            if not record.display_name:
+                # a user being created may still hold its empty name in cache
+                record.invalidate_recordset(["display_name", record._rec_name])
+            values["__name__"] = record.display_name or f"#{record.id}"
+            values["__teams__"] = teams[record.id]
+            snapshot[record.id] = values
+        return snapshot
+
+    @api.model
+    def _support_access_text(self, name, value):
+        field = self._fields[name]
+        if field.relational:
+            records = (
+                self.env[field.comodel_name]
+                .sudo()
+                .with_context(active_test=False)
+                .browse(sorted(value))
+            )
+            return ", ".join(records.mapped("display_name"))
+        if field.type == "selection":
+            labels = dict(field._description_selection(self.env))
+            return labels.get(value, value or "")
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        return "" if value is False or value is None else str(value)
+
+    @api.model
+    def _support_access_changes(self, change, before, after):
+        """The log lines of ``change`` (create, write, unlink) from the
+        snapshots ``before`` and ``after`` (``{}`` for a record that does
+        not exist), with those of the other side of each relation."""
+        lines = []
+        mirrored = {}  # (comodel, field) -> {(id, added): [names], ...}
+        for res_id in sorted(before.keys() | after.keys()):
+            old, new = before.get(res_id, {}), after.get(res_id, {})
+            name = (new or old)["__name__"]
+            teams = old.get("__teams__", set()) | new.get("__teams__", set())
+            record_lines = []
+            for fname in sorted((old.keys() | new.keys()) - {"__name__", "__teams__"}):
+                field = self._fields[fname]
+                empty = set() if field.relational else False
+                old_value, new_value = old.get(fname, empty), new.get(fname, empty)
+                if field.type in ("one2many", "many2many"):
+                    removed, added = old_value - new_value, new_value - old_value
+                    if not (removed or added):
+                        continue
+                    shown = (removed, added)
+                else:
+                    if old_value == new_value:
+                        continue
+                    shown = (old_value, new_value)
+                    removed, added = (
+                        (old_value - new_value, new_value - old_value)
+                        if field.relational
+                        else (set(), set())
+                    )
+                record_lines.append(
+                    {
+                        "field_name": fname,
+                        "field_description": field._description_string(self.env),
+                        "old_value": self._support_access_text(fname, shown[0]),
+                        "new_value": self._support_access_text(fname, shown[1]),
+                    }
+                )
+                inverse = self._support_access_mirror(fname)
+                if inverse:
+                    side = mirrored.setdefault((field.comodel_name, inverse), {})
+                    for other_id in removed:
+                        side.setdefault((other_id, False), []).append((name, teams))
+                    for other_id in added:
+                        side.setdefault((other_id, True), []).append((name, teams))
+            if not record_lines and change != "write" and self._support_access_records:
+                # a group, role or sharing rule created or deleted bare
+                record_lines.append({})
+            lines += [
+                dict(
+                    line,
+                    model=self._name,
+                    res_id=res_id,
+                    record_name=name,
+                    change=change,
+                    team_ids=sorted(teams),
+                )
+                for line in record_lines
+            ]
+        for (comodel_name, inverse), sides in mirrored.items():
+            lines += self.env[comodel_name]._support_access_mirror_lines(inverse, sides)
+        return lines
+
+    @api.model
+    def _support_access_mirror_lines(self, fname, sides):
+        """Log lines of field ``fname`` of this model for the changes made
+        from the other side of its relation: ``{(id, added): [(name of the
+        other record, its teams), ...]}``."""
+        records = (
+            self.sudo()
+            .with_context(active_test=False)
+            .browse(sorted({res_id for res_id, _added in sides}))
         )
-        row = self.env.cr.fetchone()
-        return row[0] if row else ""
+        own_teams = records._support_access_team_ids()
+        description = self._fields[fname]._description_string(self.env)
+        lines = []
+        for record in records.exists():
+            for added in (False, True):
+                others = sides.get((record.id, added))
+                if not others:
+                    continue
+                names = ", ".join(sorted(other_name for other_name, _t in others))
+                teams = set(own_teams[record.id])
+                for _name, other_teams in others:
+                    teams |= other_teams
+                lines.append(
+                    {
+                        "model": self._name,
+                        "res_id": record.id,
+                        "record_name": record.display_name,
+                        "change": "write",
+                        "field_name": fname,
+                        "field_description": description,
+                        "old_value": "" if added else names,
+                        "new_value": names if added else "",
+                        "team_ids": sorted(teams),
+                    }
+                )
+        return lines
+
+    def _support_access_changed(self, change, before, after):
+        self.env["support.access.stamp"]._support_touch_access_stamp()
+        lines = self._support_access_changes(change, before, after)
+        self.env["support.access.log"]._support_record(lines)
 
     @api.model_create_multi
     def create(self, vals_list):
-        records = super().create(vals_list)
+        # a field written through its inverse during the creation (a user's
+        # team) is logged with the creation, not as a change of its own
+        creating = self.with_context(support_access_creating=self._name)
+        records = super(SupportAccessStampMixin, creating).create(vals_list)
+        records = records.with_env(self.env)
         # Read on the records, defaults included. A user created with no
         # role and no team changes no resolution: sign-ups need not all
         # write the stamp's one row.
-        stamped = self._support_stamped_fields
-        if stamped is None or any(
-            record[name] for record in records for name in stamped - {"active"}
+        names = self._support_access_logged_fields(
+            self._support_access_fields - {"active"}
+        )
+        after = records._support_access_snapshot(names)
+        after = {
+            res_id: {
+                name: value
+                for name, value in values.items()
+                if name.startswith("__") or value
+            }
+            for res_id, values in after.items()
+        }
+        if self._support_access_records or any(
+            len(values) > 2 for values in after.values()
         ):
-            self._support_touch_access_stamp()
+            records._support_access_changed("create", {}, after)
         return records
 
     def write(self, vals):
+        written = self._support_access_fields.intersection(vals)
+        if not written:
+            return super().write(vals)
+        names = self._support_access_logged_fields(written)
+        before = self._support_access_snapshot(names)
         result = super().write(vals)
-        stamped = self._support_stamped_fields
-        if stamped is None or not stamped.isdisjoint(vals):
-            self._support_touch_access_stamp()
+        after = self._support_access_snapshot(names)
+        if self.env.context.get("support_access_creating") == self._name:
+            self.env["support.access.stamp"]._support_touch_access_stamp()
+        else:
+            self._support_access_changed("write", before, after)
         return result
 
     def unlink(self):
+        names = self._support_access_logged_fields(
+            self._support_access_fields - {"active"}
+        )
+        before = {
+            res_id: {
+                name: value
+                for name, value in values.items()
+                if name.startswith("__") or value
+            }
+            for res_id, values in self._support_access_snapshot(names).items()
+        }
         result = super().unlink()
-        self._support_touch_access_stamp()
+        if not self._support_access_records:
+            before = {
+                res_id: values for res_id, values in before.items() if len(values) > 2
+            }
+        self._support_access_changed("unlink", before, {})
         return result
+
+    def action_support_access_log(self):
+        """The access log of this record (its form's smart button)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_team_queue.action_support_access_log"
+        )
+        action["domain"] = [("model", "=", self._name), ("res_id", "=", self.id)]
+        action["display_name"] = self.env._(
+            "Access Log: %(record)s", record=self.display_name
+        )
+        return action

@@ -25,6 +25,20 @@ class SupportGroup(models.Model):
         "support.ticket.relation.search.mixin",
     ]
     _support_ticket_field = "group_id"
+    # what the ticket rules read of a group (support.access.stamp.mixin):
+    # its members of each kind, both sides of the nesting, whether it still
+    # lends its members to the groups that nest it
+    _support_access_fields = frozenset(
+        (
+            "user_ids",
+            "role_ids",
+            "role_subtree_ids",
+            "member_group_ids",
+            "parent_group_ids",
+            "active",
+        )
+    )
+    _support_access_records = True
     _order = "sequence, name"
 
     name = fields.Char(required=True, translate=True)
@@ -149,6 +163,9 @@ class SupportGroup(models.Model):
                 | group.role_subtree_ids.subtree_user_ids
                 | group.member_group_ids.filtered("active").effective_user_ids
             )
+
+    def _support_access_team_ids(self):
+        return {group.id: set(group.team_id.ids) for group in self}
 
     @api.constrains("user_ids", "team_id")
     def _check_members_are_operators(self):

@@ -11,6 +11,10 @@ class SupportRole(models.Model):
 
     _name = "support.role"
     _inherit = ["support.access.stamp.mixin"]
+    # what the ticket rules read of a role (support.access.stamp.mixin); its
+    # holders are written on the users (``_support_set_holders``)
+    _support_access_fields = frozenset(("parent_id", "user_ids"))
+    _support_access_records = True
     _description = "Support Role"
     _parent_store = True
     _rec_name = "complete_name"

@@ -21,7 +21,7 @@ class SupportRuleEngine(models.AbstractModel):
     Python. Here the same rules, as Odoo computes them for the user
     (``ir.rule._compute_domain``), are resolved once into lists of ids (one
     small query), cached per user under the access stamp
-    (``support.access.stamp.mixin``), and applied as ``group_id IN (...) OR
+    (``support.access.stamp``), and applied as ``group_id IN (...) OR
     user_id IN (...)``, which the indexes answer; checks on given records
     run the same domain in one SQL query. Nothing here decides who may read
     what: the rules in ``security/support_rules.xml`` do.
@@ -52,7 +52,7 @@ class SupportRuleEngine(models.AbstractModel):
         # ``= ANY(ARRAY(...))`` form, the planner cannot see their values and
         # walks the priority index instead: 2-3x slower, bench/README.md.)
         # The resolved domains are cached per user under the access stamp
-        # (support.access.stamp.mixin), which every change they depend on
+        # (support.access.stamp), which every change they depend on
         # replaces.
         if self.env.su:
             return
@@ -106,7 +106,7 @@ class SupportRuleEngine(models.AbstractModel):
         key = repr(domain)
         if memo is not None and key in memo:
             return memo[key]
-        stamp = self.env["support.access.stamp.mixin"]._support_access_stamp()
+        stamp = self.env["support.access.stamp"]._support_access_stamp()
         resolved = self._support_resolved_rules_at(key, stamp, domain)
         if memo is not None:
             memo[key] = resolved
@@ -116,7 +116,7 @@ class SupportRuleEngine(models.AbstractModel):
     @tools.ormcache("self.env.uid", "domain_key", "stamp")
     def _support_resolved_rules_at(self, domain_key, stamp, domain):
         # Cached under the access stamp of the caller's snapshot
-        # (support.access.stamp.mixin): any change the resolution depends on
+        # (support.access.stamp): any change the resolution depends on
         # replaces the stamp in its own transaction, so an entry is only
         # ever found by requests that see the same memberships. Callers
         # never modify the domain they get. The resolution reads memberships

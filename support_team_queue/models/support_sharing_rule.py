@@ -20,12 +20,28 @@ class SupportSharingRule(models.Model):
     only or read-write. Rule 7 of the record rules
     (``security/support_rules.xml``) reads the active rules when the rules
     are resolved; creating, editing, archiving or deleting a rule replaces
-    the access stamp (``support.access.stamp.mixin``), so it applies on the
+    the access stamp (``support.access.stamp``), so it applies on the
     next request: there is nothing to recalculate.
     """
 
     _name = "support.sharing.rule"
     _inherit = ["support.access.stamp.mixin"]
+    # what rule 7 reads of a sharing rule (support.access.stamp.mixin)
+    _support_access_fields = frozenset(
+        (
+            "team_id",
+            "source_role_id",
+            "source_role_subtree_id",
+            "source_group_id",
+            "target_role_id",
+            "target_role_subtree_id",
+            "target_group_id",
+            "target_user_id",
+            "access",
+            "active",
+        )
+    )
+    _support_access_records = True
     _description = "Support Sharing Rule"
     _order = "team_id, sequence, id"
     _rec_names_search = [
@@ -158,6 +174,9 @@ class SupportSharingRule(models.Model):
         for kind, fname in self._TARGET_FIELDS.items():
             if kind != self.target_type:
                 self[fname] = False
+
+    def _support_access_team_ids(self):
+        return {rule.id: set(rule.team_id.ids) for rule in self}
 
     def _support_source_label(self):
         self.ensure_one()

@@ -21,9 +21,16 @@ class SupportTeam(models.Model):
         "support.access.stamp.mixin",
         "support.ticket.relation.search.mixin",
     ]
-    # what the ticket rules read of a team
-    _support_stamped_fields = frozenset(
-        ("admin_id", "operator_ids", "queue_mode", "ticket_access", "active")
+    # what the ticket rules read of a team (support.access.stamp.mixin)
+    _support_access_fields = frozenset(
+        (
+            "admin_id",
+            "operator_ids",
+            "queue_mode",
+            "ticket_access",
+            "company_id",
+            "active",
+        )
     )
     _support_ticket_field = "team_id"
     # What a team's administrator changes on their team (SPEC "Team
@@ -202,6 +209,9 @@ class SupportTeam(models.Model):
         self.check_access("write")
         self._check_admin_only_fields(vals)
         return super().write(vals)
+
+    def _support_access_team_ids(self):
+        return {team.id: {team.id} for team in self}
 
     @api.model
     def _may_configure(self):

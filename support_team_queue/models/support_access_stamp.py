@@ -1,0 +1,102 @@
+import uuid
+
+from odoo import api, models
+from odoo.tools import SQL
+
+STAMP_TABLE = "support_access_stamp"
+# where the stamp was kept before it had a table of its own
+FORMER_STAMP_PARAM = "support_team_queue.access_stamp"
+
+
+class SupportAccessStamp(models.AbstractModel):
+    """The access stamp, and every path that makes access follow a change.
+
+    The ticket record rules (``security/support_rules.xml``) read
+    memberships, roles, teams and sharing rules. ``support.ticket`` resolves
+    them into lists of ids when a query is built
+    (``_support_resolved_rules``) and caches that per user under the
+    *access stamp*: one value in a table of its own (``support_access_stamp``,
+    one row, created here; no model, no access right: only the addon reads
+    or writes it, with SQL). A change of anything the resolution reads
+    replaces the value with a new random one *in the same transaction*.
+    A request reads the stamp of its own snapshot, in the same transaction
+    as its tickets, so it only finds what was resolved from the same state
+    of the data: a change applies on the next request in every worker, and
+    a request that started before a change, resolving after it, stores its
+    older answer under the old stamp, where no later request looks
+    (``tests/test_access_stamp.py`` replays that race with committed
+    cursors).
+
+    Every path that makes access follow a change:
+
+    1. The fields the rules read, one list per model
+       (``_support_access_fields`` of ``support.access.stamp.mixin``):
+       ``res.users`` (role, team, active), ``support.team`` (administrator,
+       operators, queue mode, access level, company, active),
+       ``support.group`` (members of each kind, both sides of the nesting,
+       active), ``support.role`` (parent, holders) and
+       ``support.sharing.rule`` (team, sources, targets, access, active).
+       The mixin's ``create``, ``write`` and ``unlink`` replace the stamp
+       when one of them is written, and, from the same place, write the
+       access log (``support.access.log``). Nothing else (a name, a
+       description, a colour, a sequence) replaces it.
+       Creating or deleting a group, a role or a sharing rule always does.
+    2. Code that changes those fields with SQL, past the ORM, calls
+       :meth:`_support_touch_access_stamp` itself (the benchmark does).
+    3. A customer moved to another organization (``res.partner``'s
+       ``parent_id``, ``is_company``): the portal rule names the customer's
+       organization in its evaluated domain, which Odoo caches per user
+       (``ir.rule._compute_domain``), not the resolution under the stamp:
+       :meth:`_support_forget_evaluated_rules` clears that cache in every
+       worker.
+    4. A user's Odoo groups and companies (which rules apply to them):
+       Odoo's own caches, which follow ``res.users.groups_id`` and the
+       companies.
+    """
+
+    _name = "support.access.stamp"
+    _description = "Support Access Stamp"
+
+    def init(self):
+        table = SQL.identifier(STAMP_TABLE)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE TABLE IF NOT EXISTS %s (
+                    id integer PRIMARY KEY CHECK (id = 1),
+                    value varchar NOT NULL
+                );
+                INSERT INTO %s (id, value) VALUES (1, %s)
+                ON CONFLICT (id) DO NOTHING;
+                DELETE FROM ir_config_parameter WHERE key = %s;
+                """,
+                table,
+                table,
+                uuid.uuid4().hex,
+                FORMER_STAMP_PARAM,
+            )
+        )
+
+    @api.model
+    def _support_touch_access_stamp(self):
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET value = %s WHERE id = 1",
+                SQL.identifier(STAMP_TABLE),
+                uuid.uuid4().hex,
+            )
+        )
+
+    @api.model
+    def _support_access_stamp(self):
+        self.env.cr.execute(
+            SQL("SELECT value FROM %s WHERE id = 1", SQL.identifier(STAMP_TABLE))
+        )
+        row = self.env.cr.fetchone()
+        return row[0] if row else ""
+
+    @api.model
+    def _support_forget_evaluated_rules(self):
+        # Odoo's cache of evaluated rule domains lives in the registry's
+        # default cache; clearing it is signalled to every worker.
+        self.env.registry.clear_cache()
