@@ -93,7 +93,7 @@ class AccessFieldChangesMixin:
                 "operator_ids": change(
                     "an operator removed from the team",
                     assign(
-                        self.team, {"operator_ids": [Command.unlink(self.loner.id)]}
+                        self.team, {"operator_ids": [Command.unlink(self.teamadmin.id)]}
                     ),
                 ),
                 "queue_mode": change(
@@ -155,7 +155,8 @@ class AccessFieldChangesMixin:
                 "user_ids": change(
                     "a holder given to a role",
                     assign(
-                        self.role_tech_b, {"user_ids": [Command.link(self.tech_a.id)]}
+                        self.role_tech_b,
+                        {"user_ids": [Command.link(self.callcenter.id)]},
                     ),
                 ),
             },

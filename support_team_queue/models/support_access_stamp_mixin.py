@@ -138,8 +138,10 @@ class SupportAccessStampMixin(models.AbstractModel):
                     {
                         "field_name": fname,
                         "field_description": field._description_string(self.env),
-                        "old_value": self._support_access_text(fname, shown[0]),
-                        "new_value": self._support_access_text(fname, shown[1]),
+                        "old_value": self._support_access_text(fname, shown[0])
+                        or False,
+                        "new_value": self._support_access_text(fname, shown[1])
+                        or False,
                     }
                 )
                 inverse = self._support_access_mirror(fname)
@@ -197,8 +199,8 @@ class SupportAccessStampMixin(models.AbstractModel):
                         "change": "write",
                         "field_name": fname,
                         "field_description": description,
-                        "old_value": "" if added else names,
-                        "new_value": names if added else "",
+                        "old_value": False if added else names,
+                        "new_value": names if added else False,
                         "team_ids": sorted(teams),
                     }
                 )
