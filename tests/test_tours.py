@@ -6,6 +6,8 @@ Tecnico A finds it in the queue and cannot change it; a Gruppo B user does
 not find it; the team administrator sees it on the dashboard. The team
 administrator runs their team from "My Team" (seed 000): renames a group,
 adds an operator and invites one; an operator finds the team read-only.
+A Support Administrator adds a member to a group and finds the change in
+the group's access log.
 
 Odoo skips browser tests when it finds no Chrome/Chromium; here a missing
 browser is a failure, so CI cannot pass without running the tours.
@@ -41,6 +43,8 @@ DESK_TEAM = "Assistenza Tour Banco"
 CUSTOMER_SUBJECT = "Tour: il plotter segnala E42"
 CUSTOMER_FILE = "errore-e42.txt"
 CUSTOMER_REPLY = "Tour: il plotter si è fermato di nuovo"
+# Keep in sync with support_access_log_tours.js.
+ACCESS_LOG_AUTHOR = "Amministratore Supporto"
 NO_BROWSER = (
     "The browser tours need Chromium, and Odoo finds none on PATH "
     "(google-chrome, chromium, chromium-browser, google-chrome-stable). "
@@ -324,3 +328,30 @@ class TestSupportTours(SupportHttpCase):
         self.assertTrue(kept.active)
         self.assertFalse(duplicate.active)
         self.assertEqual(note.res_id, kept.id)
+
+    def test_access_log_in_the_browser(self):
+        """A Support Administrator adds a member to a group and finds the
+        change in the group's access log."""
+        admin = new_test_user(
+            self.env,
+            login="t_support_admin",
+            name=ACCESS_LOG_AUTHOR,
+            groups="support_team_queue.group_support_admin",
+        )
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_group",
+            "support_team_queue_access_log",
+            admin,
+        )
+        self.env.invalidate_all()
+        self.assertIn(self.tech_a, self.group_b.user_ids)
+        line = self.env["support.access.log"].search(
+            [
+                ("model", "=", "support.group"),
+                ("res_id", "=", self.group_b.id),
+                ("field_name", "=", "user_ids"),
+            ]
+        )
+        self.assertEqual(len(line), 1)
+        self.assertEqual(line.author_id, admin)
+        self.assertEqual(line.new_value, self.tech_a.name)
