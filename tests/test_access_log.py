@@ -373,3 +373,50 @@ class TestAccessLogRpc(AccessLogMixin, RpcTransportsMixin, SupportHttpCase):
         self.env.invalidate_all()
         self.assertEqual(line.new_value, self.tech_a.name)
         self.assertTrue(line.exists())
+
+
+class TestAccessLogButtons(AccessLogMixin, SupportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_access_log_scenario()
+
+    def form_arch(self, user, model, view=False):
+        views = self.env[model].with_user(user).get_views([(view, "form")])
+        return views["views"]["form"]["arch"]
+
+    def test_the_user_form_has_it_for_support_administrators_only(self):
+        # the full user form, where the Support tab is (Settings > Users)
+        form = self.env.ref("base.view_users_form").id
+        self.assertIn(
+            'name="action_support_access_log"',
+            self.form_arch(self.support_admin, "res.users", form),
+        )
+        # an Access Rights administrator outside Support still gets the form
+        rights_admin = new_test_user(
+            self.env, login="t_rights_admin", groups="base.group_erp_manager"
+        )
+        arch = self.form_arch(rights_admin, "res.users", form)
+        self.assertNotIn('name="action_support_access_log"', arch)
+        self.assertIn("<form", arch)
+
+    def test_the_forms_open_their_records_log(self):
+        self.group_b.write({"user_ids": [Command.link(self.tech_a.id)]})
+        for user, record in (
+            (self.support_admin, self.group_b),
+            (self.support_admin, self.role_tech_a),
+            (self.support_admin, self.tech_a),
+            (self.teamadmin, self.team),
+            (self.teamadmin, self.group_b),
+        ):
+            with self.subTest(user=user.login, record=record.display_name):
+                action = record.with_user(user).action_support_access_log()
+                self.assertEqual(action["res_model"], "support.access.log")
+                lines = (
+                    self.env["support.access.log"]
+                    .with_user(user)
+                    .search(action["domain"])
+                )
+                self.assertTrue(lines)
+                self.assertEqual(set(lines.mapped("res_id")), {record.id})
+                self.assertEqual(set(lines.mapped("model")), {record._name})
