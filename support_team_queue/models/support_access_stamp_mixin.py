@@ -65,11 +65,12 @@ class SupportAccessStampMixin(models.AbstractModel):
                 return other
         return None
 
-    def _support_access_snapshot(self, names):
+    def _support_access_snapshot(self, names, only_set=False):
         """``{record id: {field: value}}``, relations as sets of ids, with
-        each record's name and teams."""
+        each record's name and teams (``__name__``, ``__teams__``).
+        ``only_set``: the fields with a value only, and only the records
+        with one (a creation or deletion of nothing the rules read)."""
         records = self.sudo().with_context(active_test=False)
-        teams = records._support_access_team_ids()
         snapshot = {}
         for record in records:
             values = {
@@ -78,12 +79,19 @@ class SupportAccessStampMixin(models.AbstractModel):
                 else record[name]
                 for name in names
             }
+            if only_set:
+                values = {name: value for name, value in values.items() if value}
+                if not values and not self._support_access_records:
+                    continue
+            snapshot[record.id] = values
+        records = records.browse(list(snapshot))
+        teams = records._support_access_team_ids()
+        for record in records:
             if not record.display_name:
                 # a user being created may still hold its empty name in cache
                 record.invalidate_recordset(["display_name", record._rec_name])
-            values["__name__"] = record.display_name or f"#{record.id}"
-            values["__teams__"] = teams[record.id]
-            snapshot[record.id] = values
+            snapshot[record.id]["__name__"] = record.display_name or f"#{record.id}"
+            snapshot[record.id]["__teams__"] = teams[record.id]
         return snapshot
 
     @api.model
@@ -224,18 +232,8 @@ class SupportAccessStampMixin(models.AbstractModel):
         names = self._support_access_logged_fields(
             self._support_access_fields - {"active"}
         )
-        after = records._support_access_snapshot(names)
-        after = {
-            res_id: {
-                name: value
-                for name, value in values.items()
-                if name.startswith("__") or value
-            }
-            for res_id, values in after.items()
-        }
-        if self._support_access_records or any(
-            len(values) > 2 for values in after.values()
-        ):
+        after = records._support_access_snapshot(names, only_set=True)
+        if after:
             records._support_access_changed("create", {}, after)
         return records
 
@@ -243,33 +241,25 @@ class SupportAccessStampMixin(models.AbstractModel):
         written = self._support_access_fields.intersection(vals)
         if not written:
             return super().write(vals)
+        if self.env.context.get("support_access_creating") == self._name:
+            result = super().write(vals)
+            self.env["support.access.stamp"]._support_touch_access_stamp()
+            return result
         names = self._support_access_logged_fields(written)
         before = self._support_access_snapshot(names)
         result = super().write(vals)
         after = self._support_access_snapshot(names)
-        if self.env.context.get("support_access_creating") == self._name:
-            self.env["support.access.stamp"]._support_touch_access_stamp()
-        else:
-            self._support_access_changed("write", before, after)
+        self._support_access_changed("write", before, after)
         return result
 
     def unlink(self):
         names = self._support_access_logged_fields(
             self._support_access_fields - {"active"}
         )
-        before = {
-            res_id: {
-                name: value
-                for name, value in values.items()
-                if name.startswith("__") or value
-            }
-            for res_id, values in self._support_access_snapshot(names).items()
-        }
+        before = self._support_access_snapshot(names, only_set=True)
         result = super().unlink()
-        if not self._support_access_records:
-            before = {
-                res_id: values for res_id, values in before.items() if len(values) > 2
-            }
+        # every deletion replaces the stamp: a deleted record may still be
+        # named in a resolution (a user's id)
         self._support_access_changed("unlink", before, {})
         return result
 
