@@ -22,8 +22,8 @@ class SupportAccessLog(models.Model):
     Written only by ``support.access.stamp.mixin``, the same place that
     replaces the access stamp, as superuser; the author is the user of the
     request (``env.uid``, which ``sudo()`` keeps). No access right lets
-    anyone create, change or delete a line. Support Administrators read every line;
-    a team's administrator reads the lines about their team
+    anyone create, change or delete a line. Support Administrators read
+    every line; a team's administrator reads the lines about their team
     (``security/support_access_log_rules.xml``).
     """
 
