@@ -89,7 +89,9 @@ class SupportAccessStampMixin(models.AbstractModel):
         for record in records:
             if not record.display_name:
                 # a user being created may still hold its empty name in cache
-                record.invalidate_recordset(["display_name", record._rec_name])
+                record.invalidate_recordset(
+                    [name for name in ("display_name", record._rec_name) if name]
+                )
             snapshot[record.id]["__name__"] = record.display_name or f"#{record.id}"
             snapshot[record.id]["__teams__"] = teams[record.id]
         return snapshot
