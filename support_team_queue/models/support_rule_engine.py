@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 class _ReachedIds(tuple):
     """Stands for the ids a rule's many2one path reaches until they are read
-    (``SupportTicket._support_resolve_rule_domain``)."""
+    (``SupportRuleEngine._support_resolve_rule_domain``)."""
 
 
 class SupportRuleEngine(models.AbstractModel):

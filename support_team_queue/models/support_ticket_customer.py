@@ -37,7 +37,7 @@ class SupportTicket(models.Model):
     duplicates (wizard ``support.ticket.merge``).
 
     A customer's reply reopening a closed or expired ticket is in
-    ``support_ticket.py`` (``_support_reopen_on_customer_reply``).
+    ``support_ticket_portal.py`` (``_support_reopen_on_customer_reply``).
     """
 
     # one model, one file per concern (README, Layout)
