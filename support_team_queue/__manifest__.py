@@ -7,7 +7,14 @@
     "website": "https://github.com/support-team-queue/support_team_queue",
     "author": "support_team_queue developers",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "auth_signup", "contacts", "web_hierarchy"],
+    "depends": [
+        "mail",
+        "portal",
+        "auth_signup",
+        "contacts",
+        "web_hierarchy",
+        "resource",
+    ],
     "data": [
         "security/support_security.xml",
         "security/ir.model.access.csv",
@@ -31,6 +38,7 @@
         "views/support_access_log_views.xml",
         "views/support_menus.xml",
         "views/support_sharing_rule_views.xml",
+        "views/support_sla_views.xml",
         "wizard/support_access_explanation_views.xml",
         "wizard/support_operator_invite_views.xml",
         "views/support_portal_templates.xml",

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from .support_ticket import OPEN_STATES, PRIORITIES
+from .working_hours import WorkingTime
 
 
 class SupportTeam(models.Model):
@@ -118,8 +121,18 @@ class SupportTeam(models.Model):
     expire_hours = fields.Integer(
         string="Expire After (hours)",
         default=24,
-        help="Open tickets expire this many hours after they were created. "
-        "0 means never.",
+        help="Open tickets expire this many hours after they were created "
+        "(working hours when the team has working hours). 0 means never.",
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Hours",
+        help="The team's working hours, holidays included: the expiry and "
+        "the response-time targets count these hours only. Empty: around "
+        "the clock.",
+    )
+    sla_count = fields.Integer(
+        string="Response-Time Targets", compute="_compute_sla_count"
     )
     default_priority = fields.Selection(
         PRIORITIES,
@@ -283,6 +296,50 @@ class SupportTeam(models.Model):
             team=self.display_name,
         )
         return action
+
+    def _compute_sla_count(self):
+        counts = dict(
+            self.env["support.sla"]._read_group(
+                [("team_id", "in", self.ids)], ["team_id"], ["__count"]
+            )
+        )
+        for team in self:
+            team.sla_count = counts.get(team, 0)
+
+    def action_open_slas(self):
+        """The team's response-time targets (its administrator edits them)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "support_team_queue.action_support_sla"
+        )
+        action["domain"] = [("team_id", "=", self.id)]
+        action["context"] = {"default_team_id": self.id}
+        return action
+
+    # --- Working hours ---
+
+    def _working_time(self, since):
+        """The team's working time from ``since`` on (models/working_hours.py):
+        its calendar's working intervals, or around the clock."""
+        self.ensure_one()
+        return WorkingTime(self.sudo().resource_calendar_id, since)
+
+    def _expiry_cutoff(self, now):
+        """Tickets created at or before this moment have been open the
+        team's ``expire_hours`` (working hours, with a calendar) at ``now``;
+        False if none can have."""
+        self.ensure_one()
+        if not self.resource_calendar_id:
+            return now - timedelta(hours=self.expire_hours)
+        span = timedelta(days=30)
+        while True:
+            working = self._working_time(now - span)
+            elapsed = working.position(now)
+            if elapsed >= self.expire_hours:
+                return working.moment(elapsed - self.expire_hours, latest=True)
+            if span > timedelta(days=3660):
+                return False  # not that many working hours in ten years
+            span *= 2
 
     @api.constrains("expire_hours")
     def _check_expire_hours(self):

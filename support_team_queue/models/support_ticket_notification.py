@@ -101,29 +101,37 @@ class SupportTicket(models.Model):
             for partner_id, subtype_ids, template in res
         ]
 
+    def _support_notice_templates(self):
+        """The templates the desk's notices are made of (``_support_notify``)."""
+        return (self._SUPPORT_TEMPLATE_ASSIGNED, self._SUPPORT_TEMPLATE_NEW)
+
     def _message_auto_subscribe_notify(self, partner_ids, template):
-        if template not in (
-            self._SUPPORT_TEMPLATE_ASSIGNED,
-            self._SUPPORT_TEMPLATE_NEW,
-        ):
+        if template not in self._support_notice_templates():
             return super()._message_auto_subscribe_notify(partner_ids, template)
+        self._support_send_notice(dict.fromkeys(self.ids, partner_ids), template)
+
+    def _support_send_notice(self, partners_of, template):
+        """Send ``template`` about each ticket of ``self`` to the partners
+        ``partners_of[ticket.id]`` through ``message_notify``, the template
+        rendered once for all the tickets."""
         if not self or self.env.context.get("mail_auto_subscribe_no_notify"):
             return
         if not self.env.registry.ready:  # no e-mail while the module installs
             return
         mail_template = self.env.ref(template, raise_if_not_found=False)
-        if not mail_template or not partner_ids:
+        tickets = self.filtered(lambda t: partners_of.get(t.id))
+        if not mail_template or not tickets:
             return
         # the recipients are told whatever the assigner may read
         mail_template = mail_template.sudo()
         model_description = self.env["ir.model"]._get(self._name).display_name
-        for ticket in self:
-            subject = mail_template._render_field("subject", ticket.ids)[ticket.id]
-            body = mail_template._render_field("body_html", ticket.ids)[ticket.id]
+        subjects = mail_template._render_field("subject", tickets.ids)
+        bodies = mail_template._render_field("body_html", tickets.ids)
+        for ticket in tickets:
             ticket.sudo().message_notify(
-                subject=subject,
-                body=body,
-                partner_ids=partner_ids,
+                subject=subjects[ticket.id],
+                body=bodies[ticket.id],
+                partner_ids=partners_of[ticket.id],
                 record_name=ticket.display_name,
                 email_layout_xmlid="mail.mail_notification_layout",
                 model_description=model_description,

@@ -1,6 +1,5 @@
 import contextlib
 import contextvars
-from datetime import timedelta
 
 import psycopg2.errors
 
@@ -259,7 +258,8 @@ class SupportTicket(models.Model):
     @api.model
     def _cron_expire_tickets(self):
         """Expire the tickets still open ``expire_hours`` hours after they
-        were created (per team; 0 never expires). Expired tickets stay in the
+        were created (per team, working hours when the team has working
+        hours; 0 never expires). Expired tickets stay in the
         history: active, with their operator and group."""
         now = fields.Datetime.now()
         teams = (
@@ -268,11 +268,14 @@ class SupportTicket(models.Model):
             .search([("expire_hours", ">", 0)])
         )
         for team in teams:
+            cutoff = team._expiry_cutoff(now)
+            if not cutoff:
+                continue
             tickets = self.search(
                 [
                     ("team_id", "=", team.id),
                     ("state", "in", OPEN_STATES),
-                    ("create_date", "<=", now - timedelta(hours=team.expire_hours)),
+                    ("create_date", "<=", cutoff),
                 ]
             )
             tickets._workflow_write_vals({"state": "expired", "date_closed": now})
