@@ -127,7 +127,7 @@ class SupportSla(models.Model):
         return policies
 
     def write(self, vals):
-        teams = self.team_id
+        teams = self.sudo().team_id  # before the write: Odoo checks the access
         result = super().write(vals)
         if "team_id" in vals:
             # Odoo checks the rules on the policies as they were: a team's
@@ -137,7 +137,7 @@ class SupportSla(models.Model):
         return result
 
     def unlink(self):
-        teams = self.team_id
+        teams = self.sudo().team_id
         result = super().unlink()
         self._refresh_open_tickets(teams)
         return result
