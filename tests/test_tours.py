@@ -355,3 +355,58 @@ class TestSupportTours(SupportHttpCase):
         self.assertEqual(len(line), 1)
         self.assertEqual(line.author_id, admin)
         self.assertEqual(line.new_value, self.tech_a.name)
+
+
+# Keep in sync with support_sla_tours.js.
+SLA_POLICY = "Tour: urgenti in due ore"
+SLA_TICKETS = {
+    "failed": "Tour SLA scaduto",
+    "at_risk": "Tour SLA a rischio",
+    "on_track": "Tour SLA in tempo",
+}
+
+
+class TestSlaTours(SupportHttpCase):
+    """Response-time targets in the browser: the policy form as the team's
+    administrator, the deadline on the queue's row and its filters."""
+
+    find_browser = TestSupportTours.find_browser
+    start_browser_tour = TestSupportTours.start_browser_tour
+
+    def test_the_team_administrator_adds_a_target(self):
+        self.start_browser_tour(
+            MY_TEAM_URL, "support_team_queue_sla_team_admin", self.teamadmin
+        )
+        policy = self.env["support.sla"].search([("name", "=", SLA_POLICY)])
+        self.assertEqual(policy.team_id, self.team)
+        self.assertEqual(policy.priority, "3")
+        self.assertEqual(policy.response_hours, 2)
+
+    def test_the_deadline_on_the_queues_row(self):
+        # around the clock, 10 hours to answer: at risk after 8
+        self.env["support.sla"].create(
+            {"name": "Dieci ore", "team_id": self.team.id, "response_hours": 10}
+        )
+        tickets = {
+            state: self.new_ticket(name, group=self.group_a)
+            for state, name in SLA_TICKETS.items()
+        }
+        for state, hours in (("failed", 11), ("at_risk", 9), ("on_track", 1)):
+            self.env.cr.execute(
+                "UPDATE support_ticket SET create_date = now() at time zone 'UTC'"
+                " - make_interval(hours => %s) WHERE id = %s",
+                [hours, tickets[state].id],
+            )
+        self.env.invalidate_all()
+        # the deadlines follow the policy's change, from the dates above
+        self.env["support.sla"].search(
+            [("name", "=", "Dieci ore")]
+        ).response_hours = 10.5
+        self.env.flush_all()
+        self.assertEqual(
+            {state: ticket.sla_state for state, ticket in tickets.items()},
+            {state: state for state in SLA_TICKETS},
+        )
+        self.start_browser_tour(
+            QUEUE_URL, "support_team_queue_sla_queue", self.teamadmin
+        )

@@ -313,7 +313,8 @@ class SupportTeam(models.Model):
             "support_team_queue.action_support_sla"
         )
         action["domain"] = [("team_id", "=", self.id)]
-        action["context"] = {"default_team_id": self.id}
+        # "My Team" opens teams with create off: not this list's
+        action["context"] = {"default_team_id": self.id, "create": True}
         return action
 
     # --- Working hours ---

@@ -75,8 +75,8 @@ class SupportTicket(models.Model):
         string="Deadline",
         compute="_compute_sla",
         store=True,
-        help="The next deadline still to meet: the first response's, then "
-        "the resolution's.",
+        help="The earliest deadline of a target not reached yet (missed, "
+        "when failed): the first response's, then the resolution's.",
     )
     sla_state = fields.Selection(
         SLA_STATES,
@@ -187,7 +187,7 @@ class SupportTicket(models.Model):
         responded = min(filter(None, (self.date_first_response, closed)), default=False)
         values = {}
         failed = at_risk = False
-        pending, checks = [], []
+        pending, unreached, checks = [], [], []
         for field, hours, reached in (
             ("sla_response_deadline", policy.response_hours, responded),
             ("sla_resolution_deadline", policy.resolution_hours, closed),
@@ -198,7 +198,9 @@ class SupportTicket(models.Model):
                 continue
             if reached:
                 failed |= reached > deadline
-            elif done or moment >= deadline:
+                continue
+            unreached.append(deadline)
+            if done or moment >= deadline:
                 failed = True
             else:
                 pending.append(deadline)
@@ -215,7 +217,7 @@ class SupportTicket(models.Model):
         else:
             state = "on_track" if pending else "met"
         values.update(
-            sla_deadline=min(pending, default=False),
+            sla_deadline=min(unreached, default=False),
             sla_state=state,
             sla_next_check=(
                 min(checks, default=False)
