@@ -406,6 +406,18 @@ class TestEscalation(SlaCase, MailCase):
         self.escalate(at(MON, 15))
         self.assertEqual(self.told(self.resp_a, ticket, "At risk"), 0)
 
+    def test_a_failure_found_outside_the_scheduled_action_is_told_too(self):
+        ticket = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
+        # the policy tightened: the ticket fails as it is recomputed
+        with self.clock(at(MON, 11)):
+            self.policy.response_hours = 1
+        self.assertEqual(ticket.sla_state, "failed")
+        self.escalate(at(MON, 11, 1))
+        self.assertEqual(self.told(self.resp_a, ticket, "Target failed"), 1)
+        self.escalate(at(MON, 12))
+        self.assertEqual(self.told(self.resp_a, ticket, "Target failed"), 1)
+        self.assertFalse(ticket.sla_next_check)
+
     def test_the_switch_silences_a_user(self):
         self.resp_a.support_notify = False
         ticket = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)

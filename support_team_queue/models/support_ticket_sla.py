@@ -155,6 +155,7 @@ class SupportTicket(models.Model):
         "date_closed",
         "sla_waiting_since",
         "sla_paused_hours",
+        "sla_notified",
     )
     def _compute_sla(self):
         now = fields.Datetime.now()
@@ -187,7 +188,7 @@ class SupportTicket(models.Model):
         responded = min(filter(None, (self.date_first_response, closed)), default=False)
         values = {}
         failed = at_risk = False
-        pending, unreached, checks = [], [], []
+        pending, unreached, missed, risks, checks = [], [], [], [], []
         for field, hours, reached in (
             ("sla_response_deadline", policy.response_hours, responded),
             ("sla_resolution_deadline", policy.resolution_hours, closed),
@@ -202,28 +203,38 @@ class SupportTicket(models.Model):
             unreached.append(deadline)
             if done or moment >= deadline:
                 failed = True
+                missed.append(deadline)
+                continue
+            pending.append(deadline)
+            risk = working.moment(origin + hours * (1 - _AT_RISK_SHARE))
+            if moment >= risk:
+                at_risk = True
+                risks.append(risk)
+                checks.append(deadline)
             else:
-                pending.append(deadline)
-                risk = working.moment(origin + hours * (1 - _AT_RISK_SHARE))
-                if moment >= risk:
-                    at_risk = True
-                    checks.append(deadline)
-                else:
-                    checks.append(risk)
+                checks.append(risk)
         if failed:
             state = "failed"
         elif at_risk:
             state = "at_risk"
         else:
             state = "on_track" if pending else "met"
+        # The scheduled action looks at the ticket when its state will
+        # change, and as soon as a notice is owed for its state, however it
+        # came to it (a late reply, a change of policy, a run missed).
+        told = self.sla_notified
+        if done or self.state == "waiting":
+            next_check = False  # nothing changes; the clock stands still
+        elif failed:
+            next_check = False if told == "failed" else min(missed, default=moment)
+        elif at_risk and not told:
+            next_check = min(risks)
+        else:
+            next_check = min(checks, default=False)
         values.update(
             sla_deadline=min(unreached, default=False),
             sla_state=state,
-            sla_next_check=(
-                min(checks, default=False)
-                if not failed and self.state != "waiting"
-                else False
-            ),
+            sla_next_check=next_check,
         )
         return values
 
