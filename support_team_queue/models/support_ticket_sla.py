@@ -340,8 +340,10 @@ class SupportTicket(models.Model):
     def _sla_notify_escalations(self):
         """Tell of the tickets newly at risk or failed their operator (or,
         without one, their group's responsible users) and their team's
-        dispatchers: those of them who may read the ticket, through Odoo's
-        notifications, once for at risk and once for failed."""
+        dispatchers: those of them who want support notices and may read
+        the ticket (one access check per user for the whole batch),
+        through Odoo's notifications, once for at risk and once for
+        failed. As ``_support_notify`` does for one ticket."""
         for state, template in self._SUPPORT_TEMPLATE_SLA.items():
             tickets = self.filtered(
                 lambda t, state=state: (
@@ -350,8 +352,31 @@ class SupportTicket(models.Model):
                     and t.sla_notified != state
                 )
             )
-            for ticket in tickets:
-                desk = ticket.sudo()
-                told = desk.user_id or desk.group_id.notify_user_ids
-                ticket._support_notify(told | desk.team_id.notify_user_ids, template)
+            if not tickets:
+                continue
+            if not self.env.context.get("tracking_disable"):
+                told = {
+                    ticket: (
+                        ticket.user_id or ticket.group_id.notify_user_ids
+                    ) | ticket.team_id.notify_user_ids
+                    for ticket in tickets.sudo()
+                }
+                users = self._support_users_to_notify(
+                    self.env["res.users"].union(*told.values())
+                )
+                readable = {
+                    user: tickets._support_filtered_readable_by(user) for user in users
+                }
+                by_lang = defaultdict(lambda: defaultdict(list))
+                for ticket, recipients in told.items():
+                    for user in recipients & users:
+                        if ticket in readable[user]:
+                            by_lang[user.partner_id.lang][ticket.id].append(
+                                user.partner_id.id
+                            )
+                for lang, partners_of in by_lang.items():
+                    # queued: the mail scheduler sends them, not this run
+                    tickets.with_context(
+                        lang=lang, mail_notify_force_send=False
+                    )._support_send_notice(partners_of, template)
             tickets.sudo().write({"sla_notified": state})
