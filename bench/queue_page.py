@@ -87,6 +87,9 @@ SUPPORT_SPEC = {
     **ACTIVITY,
     "unanswered_count": {},
     "state": {},
+    # response-time targets: the row's deadline and its colour
+    "sla_state": {},
+    "sla_deadline": {},
 }
 # helpdesk_mgmt.ticket_view_tree
 HELPDESK_SPEC = {

@@ -93,7 +93,9 @@ def main():
             team = env["support.team"].browse(gen.team_id)
             team.write(
                 {
-                    "resource_calendar_id": env.ref("resource.resource_calendar_std").id,
+                    "resource_calendar_id": env.ref(
+                        "resource.resource_calendar_std"
+                    ).id,
                     "notify_user_ids": [Command.set([gen.team_admin])],
                 }
             )

@@ -16,6 +16,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL, mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
@@ -305,7 +306,9 @@ class TestFirstResponseAndMet(SlaCase):
         ticket = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
         with self.clock(at(MON, 11)):
             ticket.with_user(self.resp_a).message_post(
-                body="Ci guardiamo", message_type="comment", subtype_xmlid="mail.mt_comment"
+                body="Ci guardiamo",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
             )
         self.assertEqual(ticket.date_first_response, at(MON, 11))
         # the response met, the resolution is next
@@ -393,7 +396,9 @@ class TestEscalation(SlaCase, MailCase):
         self.assertTrue(
             self.env["mail.message"]
             .with_user(self.resp_a)
-            .search_count([("needaction", "=", True), ("subject", "ilike", "Target failed")])
+            .search_count(
+                [("needaction", "=", True), ("subject", "ilike", "Target failed")]
+            )
         )
 
     def test_without_an_operator_the_groups_responsible_users_are_told(self):
@@ -467,7 +472,9 @@ class TestTheDesksOwnFields(SlaCase):
             ("sla_notified", "failed"),
         ):
             with self.subTest(field=fname):
-                with self.assertRefused(AccessError, "change only through its workflow"):
+                with self.assertRefused(
+                    AccessError, "change only through its workflow"
+                ):
                     ticket.with_user(self.resp_a).write({fname: value})
         with self.assertRefused(AccessError, "change only through its workflow"):
             self.env["support.ticket"].with_user(self.resp_a).create(
@@ -477,8 +484,12 @@ class TestTheDesksOwnFields(SlaCase):
 
 class TestDashboardAndIndex(SlaCase):
     def test_met_and_failed_per_team_group_and_operator(self):
-        met = self.ticket_at(at(MON, 9), user_id=self.resp_a.id, group_id=self.group_a.id)
-        failed = self.ticket_at(at(MON, 9), user_id=self.resp_a.id, group_id=self.group_a.id)
+        met = self.ticket_at(
+            at(MON, 9), user_id=self.resp_a.id, group_id=self.group_a.id
+        )
+        failed = self.ticket_at(
+            at(MON, 9), user_id=self.resp_a.id, group_id=self.group_a.id
+        )
         with self.clock(at(MON, 10)):
             met.with_user(self.resp_a).message_post(
                 body="Fatto", message_type="comment", subtype_xmlid="mail.mt_comment"
@@ -486,8 +497,6 @@ class TestDashboardAndIndex(SlaCase):
             met.with_user(self.resp_a).action_close()
         self.escalate(at(MON, 14))
         action = self.env.ref("support_team_queue.action_support_ticket_sla_analysis")
-        from odoo.tools.safe_eval import safe_eval
-
         domain = safe_eval(action.domain) + [("id", "in", (met | failed).ids)]
         for groupby in ("team_id", "group_id", "user_id"):
             with self.subTest(groupby=groupby):
@@ -498,7 +507,9 @@ class TestDashboardAndIndex(SlaCase):
                     ._read_group(domain, [groupby, "sla_state"], ["__count"])
                 }
                 owner = met[groupby]
-                self.assertEqual(counts, {(owner.id, "met"): 1, (owner.id, "failed"): 1})
+                self.assertEqual(
+                    counts, {(owner.id, "met"): 1, (owner.id, "failed"): 1}
+                )
 
     def test_the_at_risk_and_failed_filters_read_their_index(self):
         self.env.cr.execute(
@@ -545,8 +556,14 @@ class TestWhoSeesTheTargets(SlaCase):
         self.escalate(at(MON, 14))
         self.assertNotSees(self.resp_a, ticket)
         Ticket = self.env["support.ticket"].with_user(self.resp_a)
-        self.assertFalse(Ticket.search([("sla_state", "=", "failed"), ("id", "=", ticket.id)]))
-        self.assertFalse(Ticket.search_count([("sla_id", "=", self.policy.id), ("id", "=", ticket.id)]))
+        self.assertFalse(
+            Ticket.search([("sla_state", "=", "failed"), ("id", "=", ticket.id)])
+        )
+        self.assertFalse(
+            Ticket.search_count(
+                [("sla_id", "=", self.policy.id), ("id", "=", ticket.id)]
+            )
+        )
         with self.assertRaises(AccessError):
             ticket.with_user(self.resp_a).read(["sla_state", "sla_deadline"])
         # the reader sees it

@@ -36,7 +36,9 @@ class SlaAccessMixin:
             }
         )
         cls.support_admin = new_test_user(
-            env, login="t_support_admin", groups="support_team_queue.group_support_admin"
+            env,
+            login="t_support_admin",
+            groups="support_team_queue.group_support_admin",
         )
         Sla = env["support.sla"]
         cls.own_policy = Sla.create(
@@ -80,7 +82,12 @@ class TestPolicyAccess(SlaAccessMixin, SupportCase):
     def test_the_team_administrator_edits_their_teams_policies(self):
         Sla = self.env["support.sla"].with_user(self.teamadmin)
         created = Sla.create(
-            {"name": "Urgenti", "team_id": self.team.id, "priority": "3", "response_hours": 1}
+            {
+                "name": "Urgenti",
+                "team_id": self.team.id,
+                "priority": "3",
+                "response_hours": 1,
+            }
         )
         self.assertEqual(created.team_id, self.team)
         self.own_policy.with_user(self.teamadmin).write(
@@ -96,7 +103,9 @@ class TestPolicyAccess(SlaAccessMixin, SupportCase):
             self.assertRefused(AccessError, RULES_REFUSE_CREATE),
             mute_logger("odoo.models"),
         ):
-            Sla.create({"name": "Presa", "team_id": self.other_team.id, "response_hours": 1})
+            Sla.create(
+                {"name": "Presa", "team_id": self.other_team.id, "response_hours": 1}
+            )
         with (
             self.assertRefused(AccessError, RULES_REFUSE_WRITE),
             mute_logger("odoo.models"),
@@ -112,7 +121,9 @@ class TestPolicyAccess(SlaAccessMixin, SupportCase):
             self.assertRefused(AccessError, RULES_REFUSE_WRITE),
             mute_logger("odoo.models"),
         ):
-            self.own_policy.with_user(self.teamadmin).write({"team_id": self.other_team.id})
+            self.own_policy.with_user(self.teamadmin).write(
+                {"team_id": self.other_team.id}
+            )
         self.assertEqual(self.own_policy.team_id, self.team)
         self.assertEqual(self.other_policy.response_hours, 8)
 
@@ -143,7 +154,9 @@ class TestPolicyAccess(SlaAccessMixin, SupportCase):
             self.assertRefused(AccessError, RULES_REFUSE_WRITE),
             mute_logger("odoo.models"),
         ):
-            self.other_team.with_user(self.teamadmin).resource_calendar_id = self.calendar
+            self.other_team.with_user(
+                self.teamadmin
+            ).resource_calendar_id = self.calendar
         with (
             self.assertRefused(AccessError, RULES_REFUSE_WRITE),
             mute_logger("odoo.models"),
@@ -175,7 +188,11 @@ class TestPolicyAccessOverRpc(SlaAccessMixin, RpcTransportsMixin, SupportHttpCas
                 self.assertEqual([r["id"] for r in result], self.own_policy.ids)
                 self.assertNotIn("Nord", text)
         ok, text, _result = self.xmlrpc(
-            self.teamadmin, "support.sla", "write", self.own_policy.ids, {"response_hours": 2}
+            self.teamadmin,
+            "support.sla",
+            "write",
+            self.own_policy.ids,
+            {"response_hours": 2},
         )
         self.assertTrue(ok, text)
         ok, text, new_id = self.xmlrpc(
@@ -187,7 +204,12 @@ class TestPolicyAccessOverRpc(SlaAccessMixin, RpcTransportsMixin, SupportHttpCas
         self.assertTrue(ok, text)
         refused = (
             ("read", [self.other_policy.ids, ["name"]], {}, RULES_REFUSE_READ),
-            ("write", [self.other_policy.ids, {"response_hours": 1}], {}, RULES_REFUSE_WRITE),
+            (
+                "write",
+                [self.other_policy.ids, {"response_hours": 1}],
+                {},
+                RULES_REFUSE_WRITE,
+            ),
             ("unlink", [self.other_policy.ids], {}, RULES_REFUSE_UNLINK),
             (
                 "create",
@@ -195,7 +217,12 @@ class TestPolicyAccessOverRpc(SlaAccessMixin, RpcTransportsMixin, SupportHttpCas
                 {},
                 RULES_REFUSE_CREATE,
             ),
-            ("write", [[new_id], {"team_id": self.other_team.id}], {}, RULES_REFUSE_WRITE),
+            (
+                "write",
+                [[new_id], {"team_id": self.other_team.id}],
+                {},
+                RULES_REFUSE_WRITE,
+            ),
         )
         for method, args, kwargs, message in refused:
             for name, (ok, text, _result) in self.both(

@@ -356,9 +356,8 @@ class SupportTicket(models.Model):
                 continue
             if not self.env.context.get("tracking_disable"):
                 told = {
-                    ticket: (
-                        ticket.user_id or ticket.group_id.notify_user_ids
-                    ) | ticket.team_id.notify_user_ids
+                    ticket: (ticket.user_id or ticket.group_id.notify_user_ids)
+                    | ticket.team_id.notify_user_ids
                     for ticket in tickets.sudo()
                 }
                 users = self._support_users_to_notify(
