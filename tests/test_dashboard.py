@@ -403,7 +403,7 @@ class TestDashboardViews(SupportCase):
 
     def test_menu_is_there_for_every_profile(self):
         menus = ref(self.env, "menu_support_dashboard").child_id
-        self.assertEqual(len(menus), 5)
+        self.assertEqual(len(menus), 6)
         for user in (self.tech_a, self.callcenter, self.resp_a, self.teamadmin):
             with self.subTest(user=user.login):
                 visible = (
