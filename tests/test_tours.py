@@ -410,3 +410,9 @@ class TestSlaTours(SupportHttpCase):
         self.start_browser_tour(
             QUEUE_URL, "support_team_queue_sla_queue", self.teamadmin
         )
+        # the dashboard: targets met and failed per team, group, operator
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_ticket_sla_analysis",
+            "support_team_queue_sla_dashboard",
+            self.teamadmin,
+        )

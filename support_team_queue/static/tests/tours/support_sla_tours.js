@@ -17,6 +17,7 @@ const AT_RISK = "Tour SLA a rischio";
 const ON_TRACK = "Tour SLA in tempo";
 const MY_TEAM_URL = "/odoo/action-support_team_queue.action_support_my_team";
 const QUEUE_URL = "/odoo/action-support_team_queue.action_support_ticket_queue";
+const DASHBOARD_URL = "/odoo/action-support_team_queue.action_support_ticket_sla_analysis";
 
 function toggleFilter(label) {
     return [
@@ -114,8 +115,40 @@ registry.category("web_tour.tours").add("support_team_queue_sla_queue", {
         ...toggleFilter("Failed"),
         ...toggleFilter("At Risk"),
         {
-            content: "At Risk: the ticket at risk only",
+            content: "At Risk: the ticket at risk only; open it",
             trigger: `.o_list_view:not(:has(td[name=name]:contains("${FAILED}"))):not(:has(td[name=name]:contains("${ON_TRACK}"))) td[name=name]:contains("${AT_RISK}")`,
+            run: "click",
+        },
+        {
+            content: "The form says where the ticket stands",
+            trigger: `.o_form_view .o_field_widget[name=sla_state]:contains("At Risk")`,
+        },
+        {
+            content: "and its first response's deadline",
+            trigger: `.o_form_view .o_field_widget[name=sla_response_deadline]:contains("/")`,
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("support_team_queue_sla_dashboard", {
+    url: DASHBOARD_URL,
+    steps: () => [
+        {
+            content: "Targets met and failed, per team: the failed column",
+            trigger: `.o_pivot th:contains("Failed")`,
+        },
+        {
+            content: "and the team's row",
+            trigger: `.o_pivot th:contains("${TEAM}")`,
+        },
+        {
+            content: "The graph per operator",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph is drawn",
+            trigger: ".o_graph_renderer canvas",
         },
     ],
 });
