@@ -428,23 +428,43 @@ def test_relational_searches_tell_nothing_on_every_worker(server):
     )
     missing = 10**9
 
-    def answer(model, domain):
+    browser = _Visitor(server, "tech_b")
+
+    def answer(model, domain, transport):
+        if transport == "jsonrpc":
+            payload = json.loads(
+                browser.json(
+                    f"/web/dataset/call_kw/{model}/search",
+                    {
+                        "model": model,
+                        "method": "search",
+                        "args": [domain],
+                        "kwargs": {},
+                    },
+                )
+            )
+            if "error" in payload:
+                return ("refused",)
+            return ("ok", tuple(payload["result"]))
         try:
             return ("ok", tuple(server.call("tech_b", model, "search", domain)))
         except xmlrpc.client.Fault:
             return ("refused",)
 
     leaks = []
+    # XML-RPC and JSON-RPC (the web client's) in turn
+    transports = itertools.cycle(["xmlrpc", "jsonrpc"])
     for spec in fields:
         real = targets[spec["relation"]]
         if not real:
             continue
         fake = [missing + i for i in range(len(real))]
         for operator, domain in _id_domains(spec["name"]).items():
-            told = answer(spec["model"], domain(real))
-            untold = answer(spec["model"], domain(fake))
+            transport = next(transports)
+            told = answer(spec["model"], domain(real), transport)
+            untold = answer(spec["model"], domain(fake), transport)
             if told != untold:
-                leaks.append((spec["model"], spec["name"], operator))
+                leaks.append((spec["model"], spec["name"], operator, transport))
     assert leaks == []
 
 
