@@ -271,3 +271,28 @@ class TestPolicyAccessOverRpc(SlaAccessMixin, RpcTransportsMixin, SupportHttpCas
         self.assertTrue(ok, text)
         self.assertEqual(result[0]["sla_id"][0], self.own_policy.id)
         self.assertEqual(result[0]["sla_state"], "on_track")
+
+    def test_customers_read_none_of_the_targets(self):
+        # the desk's bookkeeping: the requester reads their ticket over the
+        # portal rules, not its targets, nor finds tickets by them
+        customer = new_test_user(
+            self.env, login="t_sla_customer", groups="base.group_portal"
+        )
+        ticket = self.new_ticket("Stampante", user=self.resp_a)
+        ticket.partner_id = customer.partner_id
+        ok, text, result = self.xmlrpc(
+            customer, "support.ticket", "read", ticket.ids, ["name"]
+        )
+        self.assertTrue(ok, text)
+        for fname in ("sla_id", "sla_state", "sla_deadline", "date_first_response"):
+            with self.subTest(field=fname):
+                ok, text, _result = self.xmlrpc(
+                    customer, "support.ticket", "read", ticket.ids, [fname]
+                )
+                self.assertFalse(ok)
+                self.assertNotIn("Traceback", text)
+                ok, text, _result = self.xmlrpc(
+                    customer, "support.ticket", "search", [(fname, "!=", False)]
+                )
+                self.assertFalse(ok)
+                self.assertNotIn("Traceback", text)

@@ -34,6 +34,7 @@ class SupportTicket(models.Model):
     # one model, one file per concern (README, Layout)
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
 
+    # the desk's own bookkeeping: staff read it, customers do not
     sla_id = fields.Many2one(
         "support.sla",
         string="Response-Time Target",
@@ -41,12 +42,14 @@ class SupportTicket(models.Model):
         store=True,
         help="The team's policy that applies, the one with the earliest "
         "deadlines when several do.",
+        groups="base.group_user",
     )
     date_first_response = fields.Datetime(
         string="First Response",
         readonly=True,
         copy=False,
         help="The first public reply to the customer by staff.",
+        groups="base.group_user",
     )
     sla_waiting_since = fields.Datetime(
         string="Waiting for the Customer Since",
@@ -54,6 +57,7 @@ class SupportTicket(models.Model):
         copy=False,
         help="Technical: when the ticket began waiting for the customer; "
         "the targets' clock stands still meanwhile.",
+        groups="base.group_user",
     )
     sla_paused_hours = fields.Float(
         string="Hours Waiting for the Customer",
@@ -61,16 +65,19 @@ class SupportTicket(models.Model):
         copy=False,
         help="Working hours the ticket waited for the customer: they push "
         "the deadlines back.",
+        groups="base.group_user",
     )
     sla_response_deadline = fields.Datetime(
         string="First Response Deadline",
         compute="_compute_sla",
         store=True,
+        groups="base.group_user",
     )
     sla_resolution_deadline = fields.Datetime(
         string="Resolution Deadline",
         compute="_compute_sla",
         store=True,
+        groups="base.group_user",
     )
     sla_deadline = fields.Datetime(
         string="Deadline",
@@ -78,6 +85,7 @@ class SupportTicket(models.Model):
         store=True,
         help="The earliest deadline of a target not reached yet (missed, "
         "when failed): the first response's, then the resolution's.",
+        groups="base.group_user",
     )
     sla_state = fields.Selection(
         SLA_STATES,
@@ -86,6 +94,7 @@ class SupportTicket(models.Model):
         store=True,
         help="On track; at risk: less than a fifth of a target's time left; "
         "failed: a deadline passed; met: every target reached in time.",
+        groups="base.group_user",
     )
     sla_next_check = fields.Datetime(
         compute="_compute_sla",
@@ -93,6 +102,7 @@ class SupportTicket(models.Model):
         help="Technical: when the scheduled action looks at the ticket "
         "again (its at-risk moment, then its deadline); empty while it "
         "waits for the customer and once nothing can change.",
+        groups="base.group_user",
     )
     sla_notified = fields.Selection(
         [("at_risk", "At Risk"), ("failed", "Failed")],
@@ -100,6 +110,7 @@ class SupportTicket(models.Model):
         readonly=True,
         copy=False,
         help="Technical: the escalation notices already sent, each once.",
+        groups="base.group_user",
     )
 
     # the fields of _compute_sla, recomputed together
