@@ -51,8 +51,11 @@ from datetime import datetime, timedelta
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ODOO_SRC = os.environ.get("ODOO_SRC", "/opt/odoo-18.0")
-ADDONS_PATH = f"{ODOO_SRC}/addons,{ROOT}"
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
+
+from tools.odoo_server import ADDONS_PATH, odoo_command  # noqa: E402
+
 OPEN_STATES = ["new", "in_progress", "waiting"]
 BATCH = 5000
 
@@ -157,18 +160,15 @@ def create_database(args):
     subprocess.run(["createdb", args.db], check=True)
     log(f"installing support_team_queue and helpdesk_mgmt into {args.db} (no demo)")
     subprocess.run(
-        [
-            sys.executable,
-            f"{ODOO_SRC}/odoo-bin",
+        odoo_command(
             "-d",
             args.db,
-            f"--addons-path={ADDONS_PATH}",
             "-i",
             "support_team_queue,helpdesk_mgmt",
             "--without-demo=all",
             "--stop-after-init",
             "--log-level=warn",
-        ],
+        ),
         check=True,
     )
 

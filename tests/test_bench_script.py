@@ -14,12 +14,9 @@ import re
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
-import odoo
+from tools.odoo_server import ODOO_SRC, REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
 SUMMARY = re.compile(
     r"^queue_page ratio_vs_superuser=\d+\.\d\d ratio_vs_helpdesk_mgmt=\d+\.\d\d "
     r"queries_depth2=(\d+) queries_depth8=(\d+)$"

@@ -10,29 +10,23 @@ import re
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-import odoo
+from tools.odoo_server import REPO_ROOT, odoo_command
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
 LOG_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 
 
 def run_odoo(*args, data_dir):
     return subprocess.run(
-        [
-            sys.executable,
-            str(ODOO_SRC / "odoo-bin"),
-            f"--addons-path={ODOO_SRC / 'addons'},{REPO_ROOT}",
-            f"--data-dir={data_dir}",
+        odoo_command(
             "--log-level=warn",
             "--stop-after-init",
             "--no-http",
             *args,
-        ],
+            data_dir=data_dir,
+        ),
         capture_output=True,
         text=True,
         timeout=900,

@@ -13,34 +13,25 @@ import itertools
 import json
 import os
 import re
-import socket
 import subprocess
-import sys
 import time
 import xmlrpc.client
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
 
 import odoo
 
+from tools.odoo_server import odoo_server
+
 from .test_access_routes import json_arguments, route_url, route_values, ticket_routes
 from .ticket_write_table import SPECIAL_FIELDS, WRITABLE, value_to_write
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", Path(odoo.__file__).resolve().parent.parent))
 REQUEST_LOG = re.compile(r"^\S+ \S+ (\d+) INFO \S+ werkzeug: .*POST /xmlrpc/2/object")
 CALLS_PER_CHECK = 12
 MAX_CALLS = 240
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -52,39 +43,18 @@ def server(tmp_path_factory):
         if os.environ.get("STQ_TEST_DB") == db:
             pytest.fail(f"no demo users found in {db} (psql failed?)")
         pytest.skip("demo data not installed")
-    port, gevent_port = free_port(), free_port()
     log_file = tmp_path_factory.mktemp("multiworker") / "odoo.log"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(ODOO_SRC / "odoo-bin"),
-            f"--addons-path={ODOO_SRC / 'addons'},{REPO_ROOT}",
-            f"--data-dir={log_file.parent}",
-            "-d",
-            db,
-            f"--db-filter=^{db}$",
-            "--workers=2",
-            "--max-cron-threads=0",
-            "--http-interface=127.0.0.1",
-            f"--http-port={port}",
-            f"--gevent-port={gevent_port}",
-            "--log-level=warn",
-            "--log-handler=werkzeug:INFO",
-            f"--logfile={log_file}",
-        ],
+    with odoo_server(
+        db,
+        "--workers=2",
+        "--log-level=warn",
+        "--log-handler=werkzeug:INFO",
+        f"--logfile={log_file}",
+        data_dir=log_file.parent,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/xmlrpc/2/"
-    try:
-        _wait_until_up(url, process)
-        yield Server(url, db, log_file)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    ) as url:
+        yield Server(f"{url}/xmlrpc/2/", db, log_file)
 
 
 def _has_demo_users(db):
@@ -101,19 +71,6 @@ def _has_demo_users(db):
         check=False,
     )
     return result.stdout.strip() == "1"
-
-
-def _wait_until_up(url, process, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"odoo-bin --workers=2 exited with {process.returncode}")
-        try:
-            xmlrpc.client.ServerProxy(url + "common").version()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError("odoo-bin --workers=2 did not answer within 60 s")
 
 
 class Server:

@@ -6,16 +6,14 @@ Creates a throwaway database with the addon and its demo data (or uses
 ``--database``), serves it with odoo-bin, logs in as each demo user in
 headless Chromium and saves one PNG per screen. Run it again after changing a
 view, and commit the pictures. Needs what ``tools/setup_env.sh`` installs and
-Debian's ``chromium``; ``ODOO_SRC`` defaults to /opt/odoo-18.0.
+Debian's ``chromium``; Odoo runs from ``ODOO_SRC`` (see tools/odoo_server.py).
 """
 
 import argparse
 import base64
 import json
-import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,13 +21,17 @@ import time
 import urllib.request
 import uuid
 import xmlrpc.client
-from contextlib import contextmanager
 from pathlib import Path
 
 import websocket  # websocket-client, from requirements/test.txt
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo-18.0"))
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from tools.odoo_server import ODOO_SRC, free_port, odoo_command, odoo_server  # noqa: E402
+
+DATA_DIR = REPO_ROOT / ".odoo-data"
 MODULE = "support_team_queue"
 WINDOW = (1440, 900)
 
@@ -101,12 +103,6 @@ SHOTS = [
 PAGE_RECORD = re.compile(r"\{(\w+)\}")
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_for(check, what, timeout=120):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -118,45 +114,6 @@ def wait_for(check, what, timeout=120):
             return result
         time.sleep(0.3)
     sys.exit(f"screenshots: timed out waiting for {what}")
-
-
-def odoo_command(database, *args):
-    return [
-        sys.executable,
-        str(ODOO_SRC / "odoo-bin"),
-        f"--addons-path={ODOO_SRC / 'addons'},{REPO_ROOT}",
-        f"--data-dir={REPO_ROOT / '.odoo-data'}",
-        "-d",
-        database,
-        "--log-level=warn",
-        *args,
-    ]
-
-
-@contextmanager
-def odoo_server(database):
-    port = free_port()
-    server = subprocess.Popen(
-        odoo_command(
-            database,
-            f"--db-filter=^{database}$",
-            "--http-interface=127.0.0.1",
-            # no scheduled actions: nothing runs that would reach outside
-            "--max-cron-threads=0",
-            f"--http-port={port}",
-            "--max-cron-threads=0",
-        )
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(
-            lambda: urllib.request.urlopen(f"{url}/web/login", timeout=5).status == 200,
-            "odoo-bin to serve",
-        )
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
 
 
 class Chromium:
@@ -306,7 +263,16 @@ def main():
     if not args.database:
         print(f"screenshots: installing {MODULE} with demo data into {database}")
         subprocess.run(
-            odoo_command(database, "-i", MODULE, "--stop-after-init", "--no-http"),
+            odoo_command(
+                "-d",
+                database,
+                "-i",
+                MODULE,
+                "--stop-after-init",
+                "--no-http",
+                "--log-level=warn",
+                data_dir=DATA_DIR,
+            ),
             check=True,
         )
     # Odoo's partner_autocomplete (installed with auth_signup's base_setup)
@@ -324,7 +290,9 @@ def main():
         check=True,
     )
     try:
-        with odoo_server(database) as base_url:
+        with odoo_server(
+            database, "--log-level=warn", data_dir=DATA_DIR, timeout=120
+        ) as base_url:
             browser = Chromium(binary)
             try:
                 for filename, login, target, selector in SHOTS:
