@@ -10,18 +10,11 @@ from lxml import etree
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SupportCase, SupportHttpCase, ref
+from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
+
+from .common import SupportCase, SupportHttpCase, ref, requested_at
 
 NOW = datetime(2026, 3, 2, 12, 0, 0)
-OPEN_STATES = ("new", "in_progress", "waiting")
-
-
-def requested_at(env, tickets, when):
-    env.cr.execute(
-        "UPDATE support_ticket SET create_date = %s WHERE id IN %s",
-        [when, tuple(tickets.ids)],
-    )
-    tickets.invalidate_recordset(["create_date"])
 
 
 def reference_figures(user, tickets, owner_field, owner):
@@ -88,11 +81,11 @@ class DashboardScenario:
             | cls.unrouted
             | cls.anna_own
         )
-        requested_at(cls.env, cls.tickets, NOW - timedelta(hours=1))
-        requested_at(cls.env, cls.a_oldest, NOW - timedelta(hours=10))
-        requested_at(cls.env, cls.a_newer, NOW - timedelta(hours=4))
-        requested_at(cls.env, cls.b_waiting, NOW - timedelta(hours=6))
-        requested_at(cls.env, cls.unrouted, NOW - timedelta(hours=2))
+        requested_at(cls.tickets, NOW - timedelta(hours=1))
+        requested_at(cls.a_oldest, NOW - timedelta(hours=10))
+        requested_at(cls.a_newer, NOW - timedelta(hours=4))
+        requested_at(cls.b_waiting, NOW - timedelta(hours=6))
+        requested_at(cls.unrouted, NOW - timedelta(hours=2))
         with freeze_time(NOW - timedelta(minutes=30)):
             cls.a_taken.with_user(cls.resp_a).action_take()
             cls.a_customer.with_user(cls.resp_a).action_wait()
@@ -306,7 +299,7 @@ class TestHistoryMeasures(SupportCase):
     def test_hours_to_take_and_to_close_are_stored_and_averaged(self):
         first = self.new_ticket("Prima", group=self.group_a)
         second = self.new_ticket("Seconda", group=self.group_a)
-        requested_at(self.env, first | second, NOW - timedelta(hours=8))
+        requested_at(first | second, NOW - timedelta(hours=8))
         with freeze_time(NOW - timedelta(hours=6)):
             first.with_user(self.resp_a).action_take()
         with freeze_time(NOW - timedelta(hours=4)):
@@ -332,7 +325,7 @@ class TestHistoryMeasures(SupportCase):
     def test_an_expired_ticket_is_closed_by_the_expiry(self):
         ticket = self.new_ticket("Scaduta", group=self.group_a)
         self.team.expire_hours = 24
-        requested_at(self.env, ticket, NOW - timedelta(hours=30))
+        requested_at(ticket, NOW - timedelta(hours=30))
         with freeze_time(NOW):
             self.env["support.ticket"]._cron_expire_tickets()
         self.assertEqual(ticket.state, "expired")

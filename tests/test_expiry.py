@@ -8,7 +8,7 @@ from freezegun import freeze_time
 
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SupportCase
+from .common import SupportCase, requested_at
 
 NOW = datetime(2030, 3, 11, 12, 0, 0)
 
@@ -20,12 +20,7 @@ class TestExpiry(SupportCase):
         cls.ticket = cls.new_ticket("Connessione remota", group=cls.group_a)
 
     def created_hours_ago(self, ticket, hours):
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE support_ticket SET create_date = %s WHERE id IN %s",
-            [NOW - timedelta(hours=hours), tuple(ticket.ids)],
-        )
-        ticket.invalidate_recordset(["create_date"])
+        requested_at(ticket, NOW - timedelta(hours=hours))
 
     def run_cron(self):
         with freeze_time(NOW):

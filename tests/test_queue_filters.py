@@ -8,9 +8,9 @@ from lxml import etree
 
 from odoo.tools.safe_eval import safe_eval
 
-from .common import SupportCase, ref
+from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
 
-OPEN_STATES = ("new", "in_progress", "waiting")
+from .common import SupportCase, ref
 
 PROMISES = {
     "filter_pending": lambda t, user: not t.user_id and t.state in OPEN_STATES,

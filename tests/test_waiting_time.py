@@ -5,29 +5,22 @@ from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
-from .common import SupportCase
+from .common import SupportCase, requested_at
 
 REQUESTED = datetime(2026, 3, 2, 9, 0, 0)
 
 
 class TestWaitingTime(SupportCase):
-    def requested_at(self, ticket, when):
-        self.env.cr.execute(
-            "UPDATE support_ticket SET create_date = %s WHERE id = %s",
-            [when, ticket.id],
-        )
-        ticket.invalidate_recordset(["create_date"])
-
     def test_waiting_time_runs_while_nobody_handles_it(self):
         ticket = self.new_ticket("In attesa", group=self.group_a)
-        self.requested_at(ticket, REQUESTED)
+        requested_at(ticket, REQUESTED)
         with freeze_time(REQUESTED + timedelta(hours=3, minutes=30)):
             ticket.invalidate_recordset(["waiting_hours"])
             self.assertAlmostEqual(ticket.waiting_hours, 3.5)
 
     def test_waiting_time_stops_when_an_operator_takes_it(self):
         ticket = self.new_ticket("Presa in carico", group=self.group_a)
-        self.requested_at(ticket, REQUESTED)
+        requested_at(ticket, REQUESTED)
         with freeze_time(REQUESTED + timedelta(hours=2)):
             ticket.with_user(self.resp_a).action_take()
         with freeze_time(REQUESTED + timedelta(hours=10)):
@@ -36,7 +29,7 @@ class TestWaitingTime(SupportCase):
 
     def test_waiting_time_of_a_ticket_closed_untaken_ends_at_closing(self):
         ticket = self.new_ticket("Chiuso subito", group=self.group_a)
-        self.requested_at(ticket, REQUESTED)
+        requested_at(ticket, REQUESTED)
         with freeze_time(REQUESTED + timedelta(hours=1)):
             ticket.with_user(self.resp_a).action_close()
         with freeze_time(REQUESTED + timedelta(hours=10)):
@@ -45,7 +38,7 @@ class TestWaitingTime(SupportCase):
 
     def test_a_released_ticket_waits_again_from_the_request(self):
         ticket = self.new_ticket("Rilasciata", group=self.group_a)
-        self.requested_at(ticket, REQUESTED)
+        requested_at(ticket, REQUESTED)
         with freeze_time(REQUESTED + timedelta(hours=1)):
             ticket.with_user(self.resp_a).action_take()
         with freeze_time(REQUESTED + timedelta(hours=2)):
