@@ -169,6 +169,23 @@ class SeedScenarioMixin:
         )
         return company, team
 
+    @classmethod
+    def setup_other_team(cls):
+        """A second team of the company, "Assistenza Nord", administered by
+        ``other_admin``, a read-only Technician and its only operator."""
+        cls.other_admin = new_test_user(
+            cls.env,
+            login="t_other_admin",
+            groups="support_team_queue.group_support_readonly",
+        )
+        cls.other_team = cls.env["support.team"].create(
+            {
+                "name": "Assistenza Nord",
+                "admin_id": cls.other_admin.id,
+                "operator_ids": [Command.set(cls.other_admin.ids)],
+            }
+        )
+
     def company_user(self, company, login, groups):
         """A user of ``company`` only."""
         return new_test_user(

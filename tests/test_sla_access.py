@@ -23,18 +23,7 @@ class SlaAccessMixin:
     @classmethod
     def setup_two_teams(cls):
         env = cls.env
-        cls.other_admin = new_test_user(
-            env,
-            login="t_other_admin",
-            groups="support_team_queue.group_support_readonly",
-        )
-        cls.other_team = env["support.team"].create(
-            {
-                "name": "Assistenza Nord",
-                "admin_id": cls.other_admin.id,
-                "operator_ids": [Command.set(cls.other_admin.ids)],
-            }
-        )
+        cls.setup_other_team()
         cls.support_admin = new_test_user(
             env,
             login="t_support_admin",

@@ -39,18 +39,7 @@ class TeamAdministrationCase(SupportCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.other_admin = new_test_user(
-            env,
-            login="t_other_admin",
-            groups="support_team_queue.group_support_readonly",
-        )
-        cls.other_team = env["support.team"].create(
-            {
-                "name": "Assistenza Nord",
-                "admin_id": cls.other_admin.id,
-                "operator_ids": [Command.set(cls.other_admin.ids)],
-            }
-        )
+        cls.setup_other_team()
         cls.other_group = env["support.group"].create(
             {"name": "Gruppo Nord", "team_id": cls.other_team.id}
         )
