@@ -27,7 +27,7 @@ import odoo
 from tools.odoo_server import odoo_server
 
 from .test_access_routes import json_arguments, route_url, route_values, ticket_routes
-from .ticket_write_table import SPECIAL_FIELDS, WRITABLE, value_to_write
+from .ticket_write_table import SPECIAL_FIELDS, value_to_write, what_went_wrong
 
 REQUEST_LOG = re.compile(r"^\S+ \S+ (\d+) INFO \S+ werkzeug: .*POST /xmlrpc/2/object")
 CALLS_PER_CHECK = 12
@@ -624,16 +624,9 @@ def test_every_ticket_field_written_on_the_workers(server):
             )
         after = written.read(list(vals))
         changed = {name: _differs(after[name], written.values[name]) for name in vals}
-        writable = WRITABLE[profile]
-        if "Traceback" in text:
-            wrong.append((profile, fname, "server error", text[-300:]))
-        elif fname in writable and not (ok and changed[fname]):
-            wrong.append((profile, fname, "not written", text[:200]))
-        elif fname not in writable and any(changed.values()):
-            wrong.append((profile, fname, "written", text[:200]))
-        elif fname not in writable and ok and fname != "display_name":
-            # display_name: Odoo ignores a value for it
-            wrong.append((profile, fname, "accepted, not refused", ""))
+        verdict = what_went_wrong(profile, fname, ok, text, changed)
+        if verdict:
+            wrong.append(verdict)
         if ok or any(changed.values()):
             # committed: the next attempt starts from a fresh ticket
             written.current = None

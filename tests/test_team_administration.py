@@ -72,18 +72,23 @@ class TeamAdministrationCase(SupportCase):
             "acknowledge": False,
         }
 
-
-class TestTheTeam(TeamAdministrationCase):
-    def test_the_administrator_writes_each_field_of_their_team(self):
-        for fname, value in self.allowed_team_values().items():
+    def assertOnlyTheAdministratorWrites(self, record, values):
+        """Each of ``values`` is refused to every other user of the team,
+        then written by the team's administrator."""
+        for fname, value in values.items():
             with self.subTest(field=fname):
                 for user in self.not_admins:
                     with (
                         self.assertRefused(AccessError, RULES_REFUSE_WRITE),
                         mute_logger("odoo.models"),
                     ):
-                        self.team.with_user(user).write({fname: value})
-                self.team.with_user(self.teamadmin).write({fname: value})
+                        record.with_user(user).write({fname: value})
+                record.with_user(self.teamadmin).write({fname: value})
+
+
+class TestTheTeam(TeamAdministrationCase):
+    def test_the_administrator_writes_each_field_of_their_team(self):
+        self.assertOnlyTheAdministratorWrites(self.team, self.allowed_team_values())
         self.assertEqual(self.team.name, "Assistenza Clienti Sud")
         self.assertIn(self.newcomer, self.team.operator_ids)
         self.assertEqual(self.newcomer.support_team_id, self.team)
@@ -262,15 +267,7 @@ class TestTheGroups(TeamAdministrationCase):
             "notify_user_ids": [Command.set(self.supervisor.ids)],
             "sequence": 3,
         }
-        for fname, value in values.items():
-            with self.subTest(field=fname):
-                for user in self.not_admins:
-                    with (
-                        self.assertRefused(AccessError, RULES_REFUSE_WRITE),
-                        mute_logger("odoo.models"),
-                    ):
-                        self.group_b.with_user(user).write({fname: value})
-                self.group_b.with_user(self.teamadmin).write({fname: value})
+        self.assertOnlyTheAdministratorWrites(self.group_b, values)
         self.assertEqual(
             self.group_b.effective_user_ids,
             self.newcomer | self.tech_b | self.resp_a | self.tech_a | self.callcenter,

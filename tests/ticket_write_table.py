@@ -97,3 +97,20 @@ def value_to_write(fname, ftype, ticket_id, current, refs, selection=None):
     if ftype == "many2one":
         return {fname: refs["any"]}
     raise AssertionError(f"no test value for {fname} ({ftype})")
+
+
+def what_went_wrong(profile, fname, ok, text, changed):
+    """How a write of ``fname`` by ``profile`` broke the table: None when it
+    went as the table says; else (profile, field, what, detail). ``ok`` and
+    ``text``: the server's answer; ``changed``: {field written: changed}."""
+    writable = WRITABLE[profile]
+    if "Traceback" in text:
+        return (profile, fname, "server error", text[-300:])
+    if fname in writable and not (ok and changed[fname]):
+        return (profile, fname, "not written", text[:200])
+    if fname not in writable and any(changed.values()):
+        return (profile, fname, "written", text[:200])
+    if fname not in writable and ok and fname != "display_name":
+        # display_name: Odoo ignores a value for it
+        return (profile, fname, "accepted, not refused", "")
+    return None

@@ -7,7 +7,7 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..models.support_ticket import OPEN_STATES
-from ..models.support_ticket_customer import posting_request_files
+from ..models.support_ticket_customer import POSTING_REQUEST_FILES
 
 # what a request from the portal may carry (SPEC "The customer's side")
 MAX_REQUEST_FILES = 10
@@ -278,7 +278,7 @@ class SupportCustomerPortal(CustomerPortal):
         # a public message, which the customer finds on the ticket's page
         # too; part of the request, which already counts as their one
         # unanswered message
-        with posting_request_files():
+        with POSTING_REQUEST_FILES.raised():
             ticket.sudo().message_post(
                 body=request.env._("Files sent with the request."),
                 author_id=request.env.user.partner_id.id,

@@ -1,12 +1,10 @@
-import contextlib
-import contextvars
-
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
+from .python_flag import PythonFlag
 from .support_ticket import OPEN_STATES
 
 # the tickets the mail gateway just opened, acknowledged once the incoming
@@ -14,21 +12,9 @@ from .support_ticket import OPEN_STATES
 # can add to; ids are never reused, even after a rollback)
 _ACKNOWLEDGE_PENDING = "support_team_queue.acknowledge_pending"
 
-# Set while the portal posts the files sent with a request: part of the
-# request, already counted as the customer's one unanswered message (a
-# Python flag, which no RPC context can carry)
-_posting_request_files = contextvars.ContextVar(
-    "support_posting_request_files", default=False
-)
-
-
-@contextlib.contextmanager
-def posting_request_files():
-    token = _posting_request_files.set(True)
-    try:
-        yield
-    finally:
-        _posting_request_files.reset(token)
+# Raised while the portal posts the files sent with a request: part of the
+# request, already counted as the customer's one unanswered message.
+POSTING_REQUEST_FILES = PythonFlag("support_posting_request_files")
 
 
 class SupportTicket(models.Model):
@@ -66,7 +52,7 @@ class SupportTicket(models.Model):
         return res
 
     def _count_unanswered(self, message):
-        if _posting_request_files.get():
+        if POSTING_REQUEST_FILES.is_raised():
             return
         super()._count_unanswered(message)
 

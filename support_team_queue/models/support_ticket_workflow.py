@@ -1,26 +1,15 @@
-import contextlib
-import contextvars
-
 import psycopg2.errors
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
+from .python_flag import PythonFlag
 from .support_ticket import OPEN_STATES
 
-# Set while the workflow (Take, Wait, Release, Close, Reopen) writes what it
-# owns: a Python flag, which no RPC context can carry.
-_workflow_writing = contextvars.ContextVar("support_workflow_writing", default=False)
-
-
-@contextlib.contextmanager
-def _workflow_write():
-    token = _workflow_writing.set(True)
-    try:
-        yield
-    finally:
-        _workflow_writing.reset(token)
+# Raised while the workflow (Take, Wait, Release, Close, Reopen) writes what
+# it owns.
+WORKFLOW_WRITING = PythonFlag("support_workflow_writing")
 
 
 class SupportTicket(models.Model):
@@ -51,7 +40,7 @@ class SupportTicket(models.Model):
         )
 
     def _check_workflow_owned_fields(self, vals):
-        if self.env.su or _workflow_writing.get():
+        if self.env.su or WORKFLOW_WRITING.is_raised():
             return
         owned = self._workflow_owned_fields(vals)
         if "id" in vals and any(ticket.id != vals["id"] for ticket in self):
@@ -73,7 +62,7 @@ class SupportTicket(models.Model):
     def _workflow_write_vals(self, vals):
         """Write ``vals``, which may hold fields the workflow owns, with the
         user's rights: for the workflow buttons only."""
-        with _workflow_write():
+        with WORKFLOW_WRITING.raised():
             return self.write(vals)
 
     # ------------------------------------------------------------------
