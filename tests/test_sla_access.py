@@ -6,7 +6,7 @@ without the Support Administrator profile. With ``with_user`` and over
 XML-RPC and JSON-RPC; each refusal beside its positive control."""
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
@@ -37,6 +37,9 @@ class SlaAccessMixin:
             {"name": "Nord", "team_id": cls.other_team.id, "response_hours": 8}
         )
         cls.calendar = env.ref("resource.resource_calendar_std")
+        cls.other_team_group = env["support.group"].create(
+            {"name": "Gruppo Nord", "team_id": cls.other_team.id}
+        )
 
 
 class TestPolicyAccess(SlaAccessMixin, SupportCase):
@@ -85,6 +88,25 @@ class TestPolicyAccess(SlaAccessMixin, SupportCase):
         self.assertEqual(self.own_policy.response_hours, 2)
         created.with_user(self.teamadmin).unlink()
         self.assertFalse(created.exists())
+
+    def test_another_companys_group_is_named_by_its_id_only(self):
+        _company, team_b = self.other_company_desk()
+        hidden = self.env["support.group"].create(
+            {"name": "Gruppo Riservato Azienda B", "team_id": team_b.id}
+        )
+        with self.assertRaises(ValidationError) as caught:
+            self.own_policy.with_user(self.teamadmin).write(
+                {"group_ids": [Command.link(hidden.id)]}
+            )
+        self.assertIn(f"#{hidden.id}", str(caught.exception))
+        self.assertNotIn("Riservato", str(caught.exception))
+        # a group the administrator reads is named
+        with self.assertRaises(ValidationError) as caught:
+            self.own_policy.with_user(self.teamadmin).write(
+                {"group_ids": [Command.link(self.other_team_group.id)]}
+            )
+        self.assertIn(self.other_team_group.name, str(caught.exception))
+        self.assertFalse(self.own_policy.group_ids)
 
     def test_but_no_other_teams(self):
         Sla = self.env["support.sla"].with_user(self.teamadmin)

@@ -206,6 +206,38 @@ class TestMerge(MergeScenario, SupportCase):
             wizard.target_id = self.other_group_ticket
         self.assertUnchanged()
 
+    def test_the_dialog_names_no_ticket_one_may_not_read(self):
+        # the dialog's onchange runs before any create: a ticket the user
+        # may not read is named there by its id only
+        Merge = (
+            self.env["support.ticket.merge"]
+            .with_user(self.resp_a)
+            .with_context(
+                active_model="support.ticket",
+                active_ids=(self.duplicate | self.other_group_ticket).ids,
+            )
+        )
+        spec = {
+            "ticket_ids": {"fields": {"display_name": {}}},
+            "target_id": {"fields": {"display_name": {}}},
+        }
+        for values in (
+            {},
+            {"target_id": self.other_group_ticket.id},
+            {"ticket_ids": [Command.set(self.other_group_ticket.ids)]},
+        ):
+            with self.subTest(values=values):
+                try:
+                    with mute_logger("odoo.models"):
+                        told = repr(Merge.onchange(values, [], spec))
+                except AccessError as refusal:
+                    told = str(refusal)
+                self.assertNotIn("MRG-7301", told)
+                self.assertNotIn(self.other_group_ticket.number, told)
+        # the tickets one reads keep their names
+        Merge = Merge.with_context(active_ids=self.duplicate.ids)
+        self.assertIn(self.duplicate.number, repr(Merge.onchange({}, [], spec)))
+
     def test_a_target_outside_the_selection_is_checked_as_well(self):
         wizard = (
             self.env["support.ticket.merge"]

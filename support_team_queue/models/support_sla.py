@@ -86,12 +86,17 @@ class SupportSla(models.Model):
                 lambda group, policy=policy: group.team_id != policy.team_id
             )
             if strangers:
+                readable = strangers.with_env(self.env)._filtered_access("read")
                 raise ValidationError(
                     self.env._(
                         "Policy %(policy)s: %(groups)s are not groups of team "
                         "%(team)s.",
                         policy=policy.name,
-                        groups=", ".join(strangers.mapped("name")),
+                        groups=", ".join(
+                            # another company's group is named by its id only
+                            group.name if group in readable else f"#{group.id}"
+                            for group in strangers
+                        ),
                         team=policy.team_id.name,
                     )
                 )
