@@ -284,6 +284,32 @@ class TestAccessLog(AccessLogMixin, AccessFieldChangesMixin, SupportCase):
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             Log.with_user(portal).search([])
 
+    def test_another_companys_team_stays_out_of_sight(self):
+        """A user of both companies moved from a team of one to a team of the
+        other: the line names both teams, so a Support Administrator of only
+        one company does not read it."""
+        company_b, team_b = self.other_company_desk()
+        team_b.name = "Team Segreto B"
+        self.loner.company_ids = [Command.link(company_b.id)]
+        lines = self.new_lines(lambda: self.loner.write({"support_team_id": team_b.id}))
+        on_user = self.line(lines, self.loner, "support_team_ids")
+        self.assertEqual(on_user.team_ids, self.team | team_b)
+        Log = self.env["support.access.log"].with_user(self.support_admin)
+        self.assertEqual(self.support_admin.company_ids, self.env.company)
+        # the line on the team of their company stays; the others go
+        self.assertEqual(
+            Log.search([("id", "in", lines.ids)]),
+            self.line(lines, self.team, "operator_ids"),
+        )
+        self.assertFalse(Log.search([("new_value", "ilike", "Segreto")]))
+        self.assertFalse(Log.search([("record_name", "ilike", "Segreto")]))
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            on_user.with_user(self.support_admin).read(["new_value"])
+        # a Support Administrator of both companies reads it
+        self.support_admin.company_ids = [Command.link(company_b.id)]
+        both = Log.with_context(allowed_company_ids=[self.env.company.id, company_b.id])
+        self.assertIn(on_user, both.search([("id", "in", lines.ids)]))
+
     def test_nobody_changes_the_log(self):
         line = self.new_lines(
             lambda: self.group_b.write({"user_ids": [Command.link(self.tech_a.id)]})

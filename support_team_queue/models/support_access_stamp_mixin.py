@@ -198,9 +198,11 @@ class SupportAccessStampMixin(models.AbstractModel):
                 if not others:
                     continue
                 names = ", ".join(sorted(other_name for other_name, _t in others))
-                teams = set(own_teams[record.id])
-                for _name, other_teams in others:
-                    teams |= other_teams
+                # the line names this record and the others: it is about
+                # this record's teams, or the others' when it is in none
+                teams = set(own_teams[record.id]) or {
+                    team_id for _name, other_teams in others for team_id in other_teams
+                }
                 lines.append(
                     {
                         "model": self._name,
