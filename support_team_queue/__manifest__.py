@@ -47,6 +47,9 @@
         "demo/support_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "support_team_queue/static/src/search/*.js",
+        ],
         "web.assets_tests": [
             "support_team_queue/static/tests/tours/**/*",
         ],

@@ -9,6 +9,7 @@ from lxml import etree
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
+from odoo.addons.support_team_queue.models.support_ticket_search_panel import NO_VALUE
 
 from .common import SupportCase, ref
 
@@ -95,3 +96,65 @@ class TestQueueFilters(SupportCase):
 
     def test_every_promised_filter_is_in_the_view(self):
         self.assertLessEqual(set(PROMISES), set(self.filters(self.teamadmin)))
+
+
+class TestQueueSidePanel(SupportCase):
+    """The queue's side panel: a "No group" entry beside the groups, so that
+    its counts add up to the tickets the user may read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.new_ticket("In coda A", group=cls.group_a)
+        cls.new_ticket("In coda B", group=cls.group_b)
+        cls.new_ticket("Di Anna", user=cls.tech_a)
+        cls.new_ticket("Da smistare")
+
+    def panel(self, user, **kwargs):
+        Ticket = self.env["support.ticket"].with_user(user)
+        return Ticket.search_panel_select_range(
+            "group_id", enable_counters=True, **kwargs
+        )["values"]
+
+    def test_the_counts_add_up_for_every_reader(self):
+        Ticket = self.env["support.ticket"]
+        for user in (self.teamadmin, self.supervisor, self.resp_a, self.tech_a):
+            with self.subTest(user=user.login):
+                values = self.panel(user)
+                groups = [value for value in values if value["id"] != NO_VALUE]
+                no_group = [value for value in values if value["id"] == NO_VALUE]
+                readable = Ticket.with_user(user).search([])
+                self.assertEqual(
+                    sum(
+                        value["__count"]
+                        for value in groups
+                        if not value.get("parent_id")
+                    )
+                    + sum(value["__count"] for value in no_group),
+                    len(readable),
+                )
+                # the entry shows only when the user reads such a ticket
+                ungrouped = len(readable.filtered(lambda t: not t.group_id))
+                self.assertEqual(
+                    [value["__count"] for value in no_group],
+                    [ungrouped] if ungrouped else [],
+                )
+
+    def test_the_entry_selects_the_tickets_of_no_group(self):
+        # the web client sends what the entry selects as the field's absence
+        values = self.panel(
+            self.teamadmin, filter_domain=[("state", "in", ("new", "in_progress"))]
+        )
+        no_group = next(value for value in values if value["id"] == NO_VALUE)
+        self.assertEqual(no_group["display_name"], "No group")
+        self.assertEqual(
+            no_group["__count"],
+            self.env["support.ticket"]
+            .with_user(self.teamadmin)
+            .search_count(
+                [("group_id", "=", False), ("state", "in", ("new", "in_progress"))]
+            ),
+        )
+        # another field's panel is Odoo's own
+        states = self.env["support.ticket"].search_panel_select_range("state")
+        self.assertNotIn(NO_VALUE, [value["id"] for value in states["values"]])

@@ -199,6 +199,10 @@ class TestSupportTours(SupportHttpCase):
             self.teamadmin,
         )
         self.assertFalse(waiting.group_id or waiting.user_id)
+        # The queue's side panel has "No group" beside the groups.
+        self.start_browser_tour(
+            QUEUE_URL, "support_team_queue_desk_no_group", self.teamadmin
+        )
 
         # The history: requested and closed dates, newest closed first, and
         # the search box finds a word of a message.

@@ -28,6 +28,7 @@ from . import support_ticket_portal
 from . import support_ticket_posting
 from . import support_ticket_mail_gateway
 from . import support_ticket_sla
+from . import support_ticket_search_panel
 from . import support_sla
 from . import res_users
 from . import res_partner

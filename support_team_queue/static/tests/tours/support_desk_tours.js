@@ -113,6 +113,26 @@ registry.category("web_tour.tours").add("support_team_queue_desk_team_card", {
     ],
 });
 
+// The queue's side panel: "No group" beside the groups selects the requests
+// waiting for dispatch.
+registry.category("web_tour.tours").add("support_team_queue_desk_no_group", {
+    steps: () => [
+        {
+            content: "The side panel lists the groups, and No group with its count",
+            trigger: ".o_search_panel_category_value:contains('Gruppo B') ~ .o_search_panel_category_value:contains('No group'):has(.o_search_panel_counter)",
+        },
+        {
+            content: "Select No group",
+            trigger: ".o_search_panel_category_value:contains('No group') header",
+            run: "click",
+        },
+        {
+            content: "The request waiting for dispatch is listed, the routed ones are not",
+            trigger: ".o_list_view:has(.o_data_row:contains('Tour dispatch')):not(:has(.o_data_row:contains('Tour bulk uno')))",
+        },
+    ],
+});
+
 // The history: requested and closed dates, newest closed first.
 registry.category("web_tour.tours").add("support_team_queue_desk_history", {
     steps: () => [
