@@ -2,6 +2,8 @@ from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
+from .support_principal import Principal, role_ids_path
+
 
 class ResUsers(models.Model):
     _name = "res.users"
@@ -138,10 +140,10 @@ class ResUsers(models.Model):
     def _compute_support_superior_user_ids(self):
         Role = self.env["support.role"]
         for user in self:
-            path = user.support_role_id.parent_path or ""
-            # parent_path is "root/.../parent/self/": drop self
-            ancestor_ids = [int(role_id) for role_id in path.split("/")[:-2]]
-            user.support_superior_user_ids = Role.browse(ancestor_ids).user_ids
+            ancestors = Role.browse(role_ids_path(user.support_role_id)[:-1])
+            # shown on the user's form: the active holders
+            holders = Principal("role", ancestors).users().filtered("active")
+            user.support_superior_user_ids = holders
 
     def _search_support_superior_user_ids(self, operator, value):
         """Users whose role lies strictly below the role of the users given.
@@ -161,8 +163,7 @@ class ResUsers(models.Model):
         # them or below them. (``('parent_id', 'child_of', ids)`` on the role
         # model itself would mean "the role is in the subtree", peers and
         # the roles themselves included.)
-        Role = self.env["support.role"].sudo()
-        subtree = Role.search([("id", "child_of", roles.ids)])
+        subtree = Principal("role_subtree", roles).roles()
         return [("support_role_id.parent_id", "in", subtree.ids)]
 
     # ------------------------------------------------------------------

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
+from .support_principal import Principal
 from .support_ticket import OPEN_STATES
 
 
@@ -156,13 +157,24 @@ class SupportGroup(models.Model):
         # that restoring them restores their access (nothing recomputes the
         # groups when a user is archived or restored). Odoo hides archived
         # records from x2many values unless active_test is off.
+        Users = self.env["res.users"]
         for group in self.with_context(active_test=False):
-            group.effective_user_ids = (
-                group.user_ids
-                | group.role_ids.user_ids
-                | group.role_subtree_ids.subtree_user_ids
-                | group.member_group_ids.filtered("active").effective_user_ids
+            group.effective_user_ids = Users.union(
+                *(member.users() for member in group._member_principals())
             )
+
+    def _member_principals(self):
+        """The group's members, one principal per kind: its users, the
+        holders of its roles, of its roles and their subordinates, and the
+        effective members of its active member groups."""
+        self.ensure_one()
+        group = self.sudo().with_context(active_test=False)
+        return [
+            Principal("user", group.user_ids),
+            Principal("role", group.role_ids),
+            Principal("role_subtree", group.role_subtree_ids),
+            Principal("group", group.member_group_ids.filtered("active")),
+        ]
 
     def _support_access_team_ids(self):
         return {group.id: set(group.team_id.ids) for group in self}

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
+from .support_principal import KINDS, Principal, principals_including
+
 SOURCE_TYPES = [
     ("role", "Role"),
     ("role_subtree", "Role and Subordinates"),
@@ -178,31 +180,19 @@ class SupportSharingRule(models.Model):
     def _support_access_team_ids(self):
         return {rule.id: set(rule.team_id.ids) for rule in self}
 
-    def _support_source_label(self):
+    def _principal(self, side):
+        """The rule's ``side`` ("source" or "target") as a principal, or None
+        while it is not chosen."""
         self.ensure_one()
-        if self.source_role_id:
-            return self.env._("role %s", self.source_role_id.display_name)
-        if self.source_role_subtree_id:
-            return self.env._(
-                "role %s and subordinates", self.source_role_subtree_id.display_name
-            )
-        if self.source_group_id:
-            return self.env._("group %s", self.source_group_id.display_name)
-        return "?"
+        for kind in KINDS:
+            fname = f"{side}_{kind}_id"
+            if fname in self._fields and self[fname]:
+                return Principal(kind, self[fname])
+        return None
 
-    def _support_target_label(self):
-        self.ensure_one()
-        if self.target_role_id:
-            return self.env._("role %s", self.target_role_id.display_name)
-        if self.target_role_subtree_id:
-            return self.env._(
-                "role %s and subordinates", self.target_role_subtree_id.display_name
-            )
-        if self.target_group_id:
-            return self.env._("group %s", self.target_group_id.display_name)
-        if self.target_user_id:
-            return self.env._("user %s", self.target_user_id.display_name)
-        return "?"
+    def _side_label(self, side):
+        principal = self._principal(side)
+        return principal.label() if principal else "?"
 
     # Computed when displayed, in the reader's language: a stored name would
     # keep the language of whoever last wrote the rule.
@@ -222,8 +212,8 @@ class SupportSharingRule(models.Model):
         for rule in self:
             rule.display_name = self.env._(
                 "Tickets of %(owners)s shared with %(target)s: %(access)s",
-                owners=rule._support_source_label(),
-                target=rule._support_target_label(),
+                owners=rule._side_label("source"),
+                target=rule._side_label("target"),
                 access=access_labels.get(rule.access, "").lower(),
             )
 
@@ -272,28 +262,17 @@ class SupportSharingRule(models.Model):
         # support.ticket._search): count memberships changed just now
         self.env["support.group"].flush_model(["effective_user_ids"])
         self.env["support.sharing.rule"].flush_model()
-        users = self.env["res.users"].sudo().browse(user_ids)
-        roles = users.support_role_id
-        groups = (
-            self.env["support.group"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("effective_user_ids", "in", users.ids)])
-        )
+        including = principals_including(self.env["res.users"].browse(user_ids))
         return (
             self.sudo()
             .with_context(active_test=True)
             .search(
-                [
-                    "|",
-                    "|",
-                    "|",
-                    ("target_user_id", "in", users.ids),
-                    ("target_role_id", "in", roles.ids),
-                    # a subtree rule of the role itself or of any above it
-                    ("target_role_subtree_id", "parent_of", roles.ids),
-                    ("target_group_id", "in", groups.ids),
-                ]
+                expression.OR(
+                    [
+                        [(f"target_{kind}_id", "in", records.ids)]
+                        for kind, records in including.items()
+                    ]
+                )
             )
         )
 
@@ -302,33 +281,18 @@ class SupportSharingRule(models.Model):
         support.ticket whose ids are resolved now."""
         self.ensure_one()
         rule = self.sudo()
-        if rule.source_role_id:
-            owned = [("user_id.support_role_id", "=", rule.source_role_id.id)]
-        elif rule.source_role_subtree_id:
-            roles = rule.env["support.role"].search(
-                [("id", "child_of", rule.source_role_subtree_id.id)]
-            )
-            owned = [("user_id.support_role_id", "in", roles.ids)]
-        elif rule.source_group_id:
-            group = rule.source_group_id.with_context(active_test=False)
-            owned = expression.OR(
-                [
-                    [("group_id", "=", group.id)],
-                    [("user_id", "in", group.effective_user_ids.ids)],
-                ]
-            )
-        else:
+        source = rule._principal("source")
+        if not source:
             return expression.FALSE_DOMAIN
-        return expression.AND([[("team_id", "=", rule.team_id.id)], owned])
+        return expression.AND(
+            [[("team_id", "=", rule.team_id.id)], source.ticket_domain()]
+        )
 
     def _support_target_users(self):
         """Every user the rules share with (Python side, for display)."""
         users = self.env["res.users"]
         for rule in self.sudo():
-            users |= (
-                rule.target_user_id
-                | rule.target_role_id.user_ids
-                | rule.target_role_subtree_id.subtree_user_ids
-                | rule.target_group_id.effective_user_ids
-            )
+            target = rule._principal("target")
+            if target:
+                users |= target.users()
         return users

@@ -1,5 +1,7 @@
 from odoo import models
 
+from .support_principal import Principal
+
 
 class SupportTicket(models.Model):
     """Who is told of a ticket, through Odoo's notifications."""
@@ -60,12 +62,12 @@ class SupportTicket(models.Model):
         hears of it through the auto-subscription, or is already on it."""
         for ticket in self.filtered("group_id"):
             group = ticket.group_id.sudo()
+            members = Principal("group", group).users()
             ticket._support_notify(
-                group.effective_user_ids - ticket.user_id,
-                self._SUPPORT_TEMPLATE_ASSIGNED,
+                members - ticket.user_id, self._SUPPORT_TEMPLATE_ASSIGNED
             )
             ticket._support_notify(
-                group.notify_user_ids - group.effective_user_ids - ticket.user_id,
+                group.notify_user_ids - members - ticket.user_id,
                 self._SUPPORT_TEMPLATE_NEW,
             )
 
