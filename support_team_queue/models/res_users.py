@@ -237,7 +237,8 @@ class ResUsers(models.Model):
 
     def _support_readable_tickets_explained(self):
         """``{ticket: [reason, ...]}`` of the active tickets this user can
-        read, walked in Python (see support.access.explanation)."""
+        read, and the record rules that grant it (see
+        support.access.explanation)."""
         self.ensure_one()
         return self.env["support.access.explanation"]._support_explain_user(self)
 

@@ -87,20 +87,37 @@ class SupportTicket(models.Model):
             ticket.support_shared_with_user_ids = readers
             ticket.support_shared_for_write_user_ids = writers
 
+    # which sharing rules each of rule 7's fields follows, by their access
+    _SUPPORT_SHARED_ACCESSES = {
+        "support_shared_with_user_ids": ("read", "write"),
+        "support_shared_for_write_user_ids": ("write",),
+    }
+
     def _search_support_shared_with_user_ids(self, operator, value):
-        return self._support_shared_domain(operator, value, ("read", "write"))
+        return self._support_shared_domain(
+            operator, value, "support_shared_with_user_ids"
+        )
 
     def _search_support_shared_for_write_user_ids(self, operator, value):
-        return self._support_shared_domain(operator, value, ("write",))
+        return self._support_shared_domain(
+            operator, value, "support_shared_for_write_user_ids"
+        )
 
-    def _support_shared_domain(self, operator, value, accesses):
-        """Tickets that the active sharing rules with one of ``accesses``
-        share with the users given: the OR of the rules' sources."""
+    @api.model
+    def _support_sharing_rules(self, user_ids, fname):
+        """The active sharing rules behind field ``fname`` for the users
+        given: those targeting them, of the field's accesses."""
+        rules = self.env["support.sharing.rule"]._support_rules_targeting(user_ids)
+        accesses = self._SUPPORT_SHARED_ACCESSES[fname]
+        return rules.filtered(lambda rule: rule.access in accesses)
+
+    def _support_shared_domain(self, operator, value, fname):
+        """Tickets that the sharing rules behind ``fname`` share with the
+        users given: the OR of the rules' sources."""
         if operator not in ("in", "="):
             raise UserError(self.env._("Unsupported search on shared tickets."))
         user_ids = value if isinstance(value, list | tuple) else [value]
-        rules = self.env["support.sharing.rule"]._support_rules_targeting(user_ids)
-        rules = rules.filtered(lambda rule: rule.access in accesses)
+        rules = self._support_sharing_rules(user_ids, fname)
         if not rules:
             return expression.FALSE_DOMAIN
         return expression.OR([rule._support_source_domain() for rule in rules])
@@ -115,12 +132,13 @@ class SupportTicket(models.Model):
             )
 
     def _support_access_explanations(self):
-        """Who can read each ticket, and why, walked in Python from the data
-        (independently of the record rules' SQL).
+        """Who can read each ticket, and why: the ticket's record rules that
+        grant each user access, with the path they reach the user through.
 
         :return: ``{ticket: {user: [reason, ...]}}`` for the internal users
             holding a support profile who may read it; each reason is a dict
-            (``kind``, ``label``, ``write``, ``unlink``, ``rule``).
+            (``kind``, ``label``, ``rule``, ``record_rules`` and whether they
+            grant ``read``, ``write``, ``unlink``).
         """
         Explanation = self.env["support.access.explanation"]
         return Explanation._support_explain(self)

@@ -1,280 +1,296 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
+from odoo.tools.safe_eval import safe_eval
 
-PROFILES = (
-    "readonly",
-    "agent",
-    "manager",
-    "supervisor",
-    "admin",
-)
+from ..models.support_principal import Principal, role_ids_path
+
+# The operations a ticket's readers are told of. Creating is left out: its
+# rule ("operators create tickets in their own team") is about new tickets
+# of a team, not about this one.
+OPERATIONS = ("read", "write", "unlink")
+
+# The path each of the ticket's record rules (security/support_rules.xml)
+# reaches a ticket through: the kind of reason it gives. Which rule grants
+# is decided by the rules themselves; this only says which detail (which
+# profile, which role, which nested group, which sharing rule) explains it.
+# A rule not listed here (one an administrator added) is a reason of its own,
+# named after the rule.
+RULE_PATHS = {
+    "rule_support_ticket_supervisor_all": "profile",
+    "rule_support_ticket_team_admin": "team_admin",
+    "rule_support_ticket_owner": "owner",
+    "rule_support_ticket_role_superior": "hierarchy",
+    "rule_support_ticket_group_member": "group",
+    "rule_support_ticket_open_queue": "open_queue",
+    "rule_support_ticket_team_public_read": "team_level",
+    "rule_support_ticket_team_public_write": "team_level",
+    "rule_support_ticket_team_public_full": "team_level",
+    "rule_support_ticket_shared_read": "sharing_rule",
+    "rule_support_ticket_shared_write": "sharing_rule",
+}
 
 
-class _SupportAccessWalker:
-    """Who may read which ticket, and why, walked in Python from the data.
+class _SupportRuleReader:
+    """Which record rules of the ticket grant a user which operation on a
+    ticket, and through which path.
 
-    This mirrors rules 1 to 7 of SPEC "Who sees and may change a ticket"
-    without going through the record rules' SQL (nor the stored
-    ``effective_user_ids``): the tests compare the two, so each is the
-    other's check. Everything is read as superuser, archived records
-    included, as the record rules join them.
+    The rules are Odoo's ``ir.rule`` records of ``support.ticket``, read as
+    Odoo applies them (``ir.rule._compute_domain``): for each operation, the
+    rules of the user (``_get_rules``), their domains evaluated for that user
+    (``_eval_context``), every global rule holding and one of the group
+    rules granting. Each granting group rule on a ticket is evaluated as
+    ``ir.rule._get_failing`` does, by a search as superuser; its path detail
+    comes from the resolver of "who" (``support_principal.py``) and from the
+    sharing rules' own search (``support.ticket._support_sharing_rules``).
+    The profile (the ACLs) says which operations the user may take at all.
     """
 
     def __init__(self, env):
         self.env = env(su=True, context=dict(env.context, active_test=False))
-        self.profile_ids = {
-            name: self.env.ref(f"support_team_queue.group_support_{name}").id
-            for name in PROFILES
-        }
+        self.Rule = self.env["ir.rule"]
+        self.Tickets = self.env["support.ticket"]
+        readonly = self.env.ref("support_team_queue.group_support_readonly")
         self.users = (
             self.env["res.users"]
             .with_context(active_test=True)
             .search(
-                [
-                    ("share", "=", False),
-                    ("groups_id", "in", self.profile_ids["readonly"]),
-                ],
+                [("share", "=", False), ("groups_id", "in", readonly.id)],
                 order="name, id",
             )
         )
-        self._profiles = {
-            user.id: {
-                name
-                for name, group_id in self.profile_ids.items()
-                if group_id in user.groups_id.ids
+        self.paths = {}
+        for xmlid, kind in RULE_PATHS.items():
+            rule = self.env.ref(f"support_team_queue.{xmlid}", raise_if_not_found=False)
+            if rule:
+                self.paths[rule.id] = kind
+        self._scope = []  # ids of the tickets explained
+        self._covered = {}  # sharing rule id: those of them its source owns
+        self._acls = {}
+
+    def _as_user(self, user):
+        """The user's own environment, as a request of theirs has it: their
+        companies, not the viewer's."""
+        context = dict(self.env.context)
+        context.pop("allowed_company_ids", None)
+        return self.env(user=user.id, su=False, context=context)
+
+    def acl(self, user):
+        """``{operation: bool}``: what the user's profile allows at all."""
+        if user.id not in self._acls:
+            Access = self._as_user(user)["ir.model.access"]
+            self._acls[user.id] = {
+                operation: Access.check("support.ticket", operation, False)
+                for operation in OPERATIONS
             }
-            for user in self.users
-        }
-        self.rules_by_team = {}
-        rules = (
-            self.env["support.sharing.rule"].with_context(active_test=True).search([])
-        )
-        for rule in rules:
-            self.rules_by_team.setdefault(rule.team_id.id, []).append(rule)
-        self._memberships = {}
+        return self._acls[user.id]
 
-    # -- the data, walked -------------------------------------------------
+    # -- the rules ----------------------------------------------------------
 
-    def profiles(self, user):
-        if user.id not in self._profiles:
-            self._profiles[user.id] = {
-                name
-                for name, group_id in self.profile_ids.items()
-                if group_id in user.groups_id.ids
-            }
-        return self._profiles[user.id]
+    def grants(self, user, tickets):
+        """``{ticket id: {rule: {operation, ...}}}``: the group rules of the
+        user that grant each operation on each of ``tickets``, where the
+        operation's global rules hold too. ``rule`` is None for an operation
+        no group rule of the user restricts (Odoo then grants it wherever
+        the global rules hold)."""
+        env = self._as_user(user)
+        Rule = env["ir.rule"]
+        eval_context = Rule._eval_context()
+        user_groups = env.user.groups_id
+        ids = tickets.ids
+        holding = {}
 
-    @staticmethod
-    def role_ids_path(role):
-        """Ids of the role's ancestors and the role itself, from the root."""
-        return [int(rid) for rid in (role.parent_path or "").split("/") if rid]
-
-    def is_under(self, role, top, strictly=False):
-        if not role or not top:
-            return False
-        path = self.role_ids_path(role)
-        if top.id not in path:
-            return False
-        return not strictly or role != top
-
-    def membership(self, group, user):
-        """How ``user`` is an effective member of ``group`` (a phrase), or
-        None when they are not."""
-        key = (group.id, user.id)
-        if key not in self._memberships:
-            self._memberships[key] = self._membership(group, user, frozenset())
-        return self._memberships[key]
-
-    def _membership(self, group, user, seen):
-        if group.id in seen:
-            return None
-        if user in group.user_ids:
-            return self.env._("directly")
-        role = user.support_role_id
-        if role and role in group.role_ids:
-            return self.env._("via role %s", role.complete_name)
-        for top in group.role_subtree_ids:
-            if self.is_under(role, top):
-                return self.env._("via role %s and subordinates", top.complete_name)
-        for nested in group.member_group_ids.filtered("active"):  # archived: retired
-            path = self._membership(nested, user, seen | {group.id})
-            if path:
-                return self.env._(
-                    "via nested group %(group)s (%(path)s)",
-                    group=nested.name,
-                    path=path,
+        def holds(rule):
+            if rule.id not in holding:
+                domain = (
+                    safe_eval(rule.domain_force, eval_context)
+                    if rule.domain_force
+                    else []
                 )
-        return None
+                domain = expression.AND(
+                    [[("id", "in", ids)], expression.normalize_domain(domain)]
+                )
+                holding[rule.id] = set(self.Tickets.search(domain).ids)
+            return holding[rule.id]
 
-    def rule_covers(self, rule, ticket):
-        """Whether the rule's source owns the ticket."""
-        if rule.team_id != ticket.team_id:
-            return False
-        owner = ticket.user_id
-        if rule.source_role_id:
-            return bool(owner) and owner.support_role_id == rule.source_role_id
-        if rule.source_role_subtree_id:
-            return bool(owner) and self.is_under(
-                owner.support_role_id, rule.source_role_subtree_id
-            )
-        if rule.source_group_id:
-            return ticket.group_id == rule.source_group_id or bool(
-                owner and self.membership(rule.source_group_id, owner)
-            )
-        return False
+        granted = {ticket_id: {} for ticket_id in ids}
+        for operation in OPERATIONS:
+            allowed = set(ids)
+            group_rules = []
+            for rule in Rule._get_rules("support.ticket", mode=operation).sudo():
+                if not rule.groups:
+                    allowed &= holds(rule)
+                elif rule.groups & user_groups:
+                    group_rules.append(rule)
+            if not group_rules:
+                for ticket_id in allowed:
+                    granted[ticket_id].setdefault(None, set()).add(operation)
+            for rule in group_rules:
+                for ticket_id in holds(rule) & allowed:
+                    granted[ticket_id].setdefault(rule, set()).add(operation)
+        return granted
 
-    def rule_targets(self, rule, user):
-        """How the rule's target includes ``user`` (a phrase), or None."""
-        if rule.target_user_id:
-            return self.env._("directly") if rule.target_user_id == user else None
-        role = user.support_role_id
-        if rule.target_role_id:
-            return (
-                self.env._("as holder of the role")
-                if role == rule.target_role_id
-                else None
-            )
-        if rule.target_role_subtree_id:
-            if self.is_under(role, rule.target_role_subtree_id):
-                return self.env._("as holder of %s", role.complete_name)
-            return None
-        if rule.target_group_id:
-            path = self.membership(rule.target_group_id, user)
-            return self.env._("as member %s", path) if path else None
-        return None
+    # -- the paths ----------------------------------------------------------
 
-    # -- the reasons --------------------------------------------------------
-
-    @staticmethod
-    def reason(kind, label, write=True, unlink=True, rule=None):
-        return {
-            "kind": kind,
-            "label": label,
-            "write": write,
-            "unlink": unlink,
-            "rule": rule,
-        }
-
-    def reasons(self, ticket, user):
-        """Every reason ``user`` may read ``ticket`` (empty: they may not)."""
+    def reasons(self, user, ticket, granted):
+        """The reasons ``granted`` (the rules granting on ``ticket``, from
+        :meth:`grants`) give ``user``, one per path, in the rules' order:
+        dicts of ``kind``, ``label``, ``rule`` (a sharing rule, or None),
+        ``record_rules`` (``{operation: ir.rule}``) and, for each operation,
+        whether one of those rules grants it."""
         ticket, user = ticket.with_env(self.env), user.with_env(self.env)
-        profiles = self.profiles(user)
-        if "readonly" not in profiles or user.share:
-            return []
-        if ticket.company_id and ticket.company_id not in user.company_ids:
-            return []
-        team, owner, group = ticket.team_id, ticket.user_id, ticket.group_id
-        reasons = []
-        # 1. profile, team administrator
-        if "admin" in profiles:
-            reasons.append(
-                self.reason(
-                    "profile", self.env._("Profile Administrator: every ticket")
+        reasons = {}
+        for rule in sorted(granted, key=lambda rule: rule.id if rule else 0):
+            for key, kind, label, sharing_rule in self.paths_of(rule, ticket, user):
+                reason = reasons.setdefault(
+                    key,
+                    {
+                        "kind": kind,
+                        "label": label,
+                        "rule": sharing_rule,
+                        "record_rules": dict.fromkeys(OPERATIONS, self.Rule),
+                    },
                 )
+                for operation in granted[rule]:
+                    if rule:
+                        reason["record_rules"][operation] |= rule
+                    reason[operation] = True
+        result = list(reasons.values())
+        for reason in result:
+            for operation in OPERATIONS:
+                reason.setdefault(operation, False)
+        return result
+
+    def paths_of(self, rule, ticket, user):
+        """``[(key, kind, label, sharing rule), ...]``: the paths by which
+        ``rule``, granting on ``ticket``, reaches ``user``."""
+        if not rule:
+            return [
+                (("unrestricted",), "unrestricted", self.env._("No record rule"), None)
+            ]
+        kind = self.paths.get(rule.id)
+        label = None
+        if kind == "sharing_rule":
+            return self.sharing_paths(rule, ticket, user)
+        team, owner = ticket.team_id, ticket.user_id
+        if kind == "profile":
+            profile = self.profile(user, rule)
+            label = profile and self.env._("Profile %s: every ticket", profile.name)
+        elif kind == "team_admin":
+            label = self.env._("Administrator of team %s", team.name)
+        elif kind == "owner":
+            label = self.env._("Owner (operator) of the ticket")
+        elif kind == "hierarchy":
+            label = self.hierarchy_label(user, owner)
+        elif kind == "group":
+            path = Principal("group", ticket.group_id).membership(user)
+            label = path and self.env._(
+                "Member of group %(group)s, %(path)s",
+                group=ticket.group_id.name,
+                path=path,
             )
-        elif "supervisor" in profiles:
-            reasons.append(
-                self.reason("profile", self.env._("Profile Supervisor: every ticket"))
+        elif kind == "open_queue":
+            label = self.env._("Operator of team %s, whose queue is open", team.name)
+        elif kind == "team_level":
+            levels = dict(
+                team._fields["ticket_access"]._description_selection(self.env)
             )
-        if team.admin_id == user:
-            reasons.append(
-                self.reason(
-                    "team_admin", self.env._("Administrator of team %s", team.name)
-                )
+            label = self.env._(
+                "Operator of team %(team)s, whose tickets are %(level)s",
+                team=team.name,
+                level=levels[team.ticket_access],
             )
-        # 2. owner
-        if owner == user:
-            reasons.append(
-                self.reason("owner", self.env._("Owner (operator) of the ticket"))
+        if not label:  # a rule of its own, or a path the resolver cannot tell
+            return [(("rule", rule.id), "rule", rule.name, None)]
+        return [((kind,), kind, label, None)]
+
+    def profile(self, user, rule):
+        """The user's highest profile among those the rule is for."""
+        profiles = user.groups_id.filtered(
+            lambda group: (
+                group.category_id in rule.groups.category_id
+                and (group | group.trans_implied_ids) & rule.groups
             )
-        # 3. above the owner's role
-        if owner and self.is_under(
-            owner.support_role_id, user.support_role_id, strictly=True
-        ):
-            path = self.role_ids_path(owner.support_role_id)
-            chain = self.env["support.role"].browse(
-                path[path.index(user.support_role_id.id) :]
-            )
-            reasons.append(
-                self.reason(
-                    "hierarchy",
-                    self.env._(
-                        "Above the owner %(owner)s in the hierarchy: %(chain)s",
-                        owner=owner.name,
-                        chain=" > ".join(chain.mapped("name")),
-                    ),
-                )
-            )
-        # 4. member of the ticket's group
-        if group:
-            path = self.membership(group, user)
-            if path:
-                reasons.append(
-                    self.reason(
-                        "group",
-                        self.env._(
-                            "Member of group %(group)s, %(path)s",
-                            group=group.name,
-                            path=path,
-                        ),
-                    )
-                )
-        # 5. open queue
-        if (
-            not owner
-            and not group
-            and team.queue_mode == "open"
-            and user in team.operator_ids
-        ):
-            reasons.append(
-                self.reason(
-                    "open_queue",
-                    self.env._("Operator of team %s, whose queue is open", team.name),
-                )
-            )
-        # 6. the team's organisation-wide level
-        if team.ticket_access != "private" and user in team.operator_ids:
-            level = dict(team._fields["ticket_access"]._description_selection(self.env))
-            reasons.append(
-                self.reason(
-                    "team_level",
-                    self.env._(
-                        "Operator of team %(team)s, whose tickets are %(level)s",
-                        team=team.name,
-                        level=level[team.ticket_access],
-                    ),
-                    write=team.ticket_access in ("public_write", "public_full"),
-                    unlink=team.ticket_access == "public_full",
-                )
-            )
-        # 7. sharing rules
-        for rule in self.rules_by_team.get(team.id, []):
-            if not self.rule_covers(rule, ticket):
-                continue
-            how = self.rule_targets(rule, user)
-            if how:
-                reasons.append(
-                    self.reason(
+        )
+        return profiles.sorted(lambda group: len(group.trans_implied_ids))[-1:]
+
+    def hierarchy_label(self, user, owner):
+        path = role_ids_path(owner.support_role_id)
+        role = user.support_role_id
+        if role.id not in path:
+            return None
+        chain = self.env["support.role"].browse(path[path.index(role.id) :])
+        return self.env._(
+            "Above the owner %(owner)s in the hierarchy: %(chain)s",
+            owner=owner.name,
+            chain=" > ".join(chain.mapped("name")),
+        )
+
+    def sharing_paths(self, rule, ticket, user):
+        """One path per sharing rule behind the fields ``rule`` searches
+        that targets ``user`` and covers ``ticket``."""
+        domain = safe_eval(
+            rule.domain_force, self._as_user(user)["ir.rule"]._eval_context()
+        )
+        fields_searched = [
+            term[0]
+            for term in expression.normalize_domain(domain)
+            if expression.is_leaf(term)
+            and term[0] in self.Tickets._SUPPORT_SHARED_ACCESSES
+        ]
+        paths = []
+        for fname in fields_searched:
+            sharing_rules = self.Tickets._support_sharing_rules(user.ids, fname)
+            for sharing_rule in sharing_rules:
+                if ticket.id not in self.covered(sharing_rule):
+                    continue
+                how = sharing_rule._principal("target").membership(user)
+                paths.append(
+                    (
+                        ("sharing_rule", sharing_rule.id),
                         "sharing_rule",
                         self.env._(
                             "Sharing rule \u201c%(rule)s\u201d (%(how)s)",
-                            rule=rule.display_name,
+                            rule=sharing_rule.display_name,
                             how=how,
                         ),
-                        write=rule.access == "write",
-                        unlink=False,
-                        rule=rule,
+                        sharing_rule,
                     )
                 )
-        return reasons
+        return paths or [(("rule", rule.id), "rule", rule.name, None)]
+
+    def covered(self, sharing_rule):
+        """Ids of the tickets explained whose owner is the rule's source."""
+        if sharing_rule.id not in self._covered:
+            domain = expression.AND(
+                [[("id", "in", self._scope)], sharing_rule._support_source_domain()]
+            )
+            self._covered[sharing_rule.id] = set(self.Tickets.search(domain).ids)
+        return self._covered[sharing_rule.id]
+
+    # -- the verdicts -------------------------------------------------------
+
+    def explain(self, user, tickets):
+        """``{ticket: [reason, ...]}`` for the tickets of ``tickets`` that
+        ``user`` may read."""
+        user = user.with_env(self.env)
+        tickets = tickets.with_env(self.env)
+        if tickets.ids != self._scope:
+            self._scope, self._covered = tickets.ids, {}
+        granted = self.grants(user, tickets)
+        result = {}
+        for ticket in tickets:
+            reasons = self.reasons(user, ticket, granted[ticket.id])
+            if self.access(user, reasons)[0]:
+                result[ticket] = reasons
+        return result
 
     def access(self, user, reasons):
         """(read, write, delete) that the profile and the reasons allow."""
-        profiles = self.profiles(user)
-        return (
-            bool(reasons),
-            "agent" in profiles and any(r["write"] for r in reasons),
-            "manager" in profiles and any(r["unlink"] for r in reasons),
+        acl = self.acl(user)
+        return tuple(
+            acl[operation] and any(reason[operation] for reason in reasons)
+            for operation in OPERATIONS
         )
 
 
@@ -295,52 +311,64 @@ class SupportAccessExplanation(models.TransientModel):
 
     @api.model
     def _support_walker(self):
-        return _SupportAccessWalker(self.env)
+        """The reader of the ticket's record rules (``_SupportRuleReader``)."""
+        return _SupportRuleReader(self.env)
 
     @api.model
     def _support_explain(self, tickets, users=None):
         """``{ticket: {user: [reason, ...]}}``: the readers of each ticket
         (among ``users``, by default every internal user with a support
         profile), each with why."""
-        walker = self._support_walker()
-        users = walker.users if users is None else users.sudo()
-        result = {}
-        for ticket in tickets.sudo().with_context(active_test=False):
-            readers = {}
-            for user in users:
-                reasons = walker.reasons(ticket, user)
-                if reasons:
-                    readers[user] = reasons
-            result[ticket] = readers
+        reader = self._support_walker()
+        users = reader.users if users is None else users.sudo()
+        tickets = tickets.sudo().with_context(active_test=False)
+        result = {ticket: {} for ticket in tickets}
+        for user in users:
+            for ticket, reasons in reader.explain(user, tickets).items():
+                result[ticket][user] = reasons
         return result
 
     @api.model
     def _support_explain_user(self, user, tickets=None):
         """``{ticket: [reason, ...]}``: the tickets ``user`` can read (among
         ``tickets``, by default every active ticket), each with why."""
-        walker = self._support_walker()
         if tickets is None:
             # every ticket: the explanation must cover them all, no limit
             tickets = self.env["support.ticket"].sudo().search([], order="id")  # pylint: disable=no-search-all
-        result = {}
-        for ticket in tickets.sudo():
-            reasons = walker.reasons(ticket, user.sudo())
-            if reasons:
-                result[ticket] = reasons
-        return result
+        return self._support_walker().explain(user.sudo(), tickets.sudo())
 
     # -- the panels -----------------------------------------------------------
 
-    def _support_line_values(self, walker, ticket, user, reasons):
-        read, write, unlink = walker.access(user, reasons)
+    def _support_line_values(self, reader, ticket, user, reasons):
+        read, write, unlink = reader.access(user, reasons)
         return {
             "ticket_id": ticket.id,
             "user_id": user.id,
             "reasons": "\n".join(reason["label"] for reason in reasons),
             "reason_count": len(reasons),
+            "record_rules": self._support_record_rules_text(reasons),
             "can_write": write,
             "can_delete": unlink,
         }
+
+    @api.model
+    def _support_record_rules_text(self, reasons):
+        """Each record rule behind ``reasons``, with the operations it grants
+        (named as on the record rule's form)."""
+        Rule = self.env["ir.rule"]
+        labels = {
+            operation: Rule._fields[f"perm_{operation}"]._description_string(self.env)
+            for operation in OPERATIONS
+        }
+        granted = {}
+        for reason in reasons:
+            for operation, rules in reason["record_rules"].items():
+                for rule in rules:
+                    granted.setdefault(rule, set()).add(operation)
+        return "\n".join(
+            f"{rule.name} ({', '.join(labels[op] for op in OPERATIONS if op in ops)})"
+            for rule, ops in sorted(granted.items(), key=lambda item: item[0].id)
+        )
 
     @api.model
     def _support_open_for_ticket(self, ticket):
@@ -353,12 +381,12 @@ class SupportAccessExplanation(models.TransientModel):
                     ticket.display_name,
                 )
             )
-        walker = self._support_walker()
+        reader = self._support_walker()
         lines = []
-        for user in walker.users:
-            reasons = walker.reasons(ticket.sudo(), user)
+        for user in reader.users:
+            reasons = reader.explain(user, ticket.sudo()).get(ticket)
             if reasons:
-                lines.append(self._support_line_values(walker, ticket, user, reasons))
+                lines.append(self._support_line_values(reader, ticket, user, reasons))
         explanation = self.sudo().create(
             {
                 "ticket_id": ticket.id,
@@ -377,16 +405,17 @@ class SupportAccessExplanation(models.TransientModel):
                     "Only support administrators may see which tickets a user can read."
                 )
             )
-        walker = self._support_walker()
+        reader = self._support_walker()
         user = user.sudo()
         # every ticket the viewer may read (their companies): the panel
         # must cover them all, no limit, and show no other
         tickets = self.env["support.ticket"].search([], order="id desc")  # pylint: disable=no-search-all
-        lines = []
-        for ticket in tickets.sudo():
-            reasons = walker.reasons(ticket, user)
-            if reasons:
-                lines.append(self._support_line_values(walker, ticket, user, reasons))
+        explained = reader.explain(user, tickets.sudo())
+        lines = [
+            self._support_line_values(reader, ticket, user, explained[ticket])
+            for ticket in tickets.sudo()
+            if ticket in explained
+        ]
         explanation = self.sudo().create(
             {"user_id": user.id, "line_ids": [fields.Command.create(v) for v in lines]}
         )
@@ -418,5 +447,10 @@ class SupportAccessExplanationLine(models.TransientModel):
     user_id = fields.Many2one("res.users", ondelete="cascade")
     reasons = fields.Text(string="Why")
     reason_count = fields.Integer(string="Reasons")
+    record_rules = fields.Text(
+        string="Granted By",
+        help="The record rules that grant the user access to the ticket, each "
+        "with the operations it grants.",
+    )
     can_write = fields.Boolean(string="May Edit")
     can_delete = fields.Boolean(string="May Delete")
