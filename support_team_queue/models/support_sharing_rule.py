@@ -137,45 +137,36 @@ class SupportSharingRule(models.Model):
         "delete, nor an action the profile lacks.",
     )
 
+    # each side's fields, by the kind of principal they name
     _SOURCE_FIELDS = {
-        "role": "source_role_id",
-        "role_subtree": "source_role_subtree_id",
-        "group": "source_group_id",
+        kind: f"source_{kind}_id" for kind in ("role", "role_subtree", "group")
     }
-    _TARGET_FIELDS = {
-        "role": "target_role_id",
-        "role_subtree": "target_role_subtree_id",
-        "group": "target_group_id",
-        "user": "target_user_id",
-    }
+    _TARGET_FIELDS = {kind: f"target_{kind}_id" for kind in KINDS}
+
+    def _chosen_kind(self, side, default):
+        principal = self._principal(side)
+        return principal.kind if principal else (self[f"{side}_type"] or default)
 
     @api.depends(*_SOURCE_FIELDS.values())
     def _compute_source_type(self):
         for rule in self:
-            rule.source_type = next(
-                (kind for kind, fname in self._SOURCE_FIELDS.items() if rule[fname]),
-                rule.source_type or "role",
-            )
+            rule.source_type = rule._chosen_kind("source", "role")
 
     @api.depends(*_TARGET_FIELDS.values())
     def _compute_target_type(self):
         for rule in self:
-            rule.target_type = next(
-                (kind for kind, fname in self._TARGET_FIELDS.items() if rule[fname]),
-                rule.target_type or "group",
-            )
+            rule.target_type = rule._chosen_kind("target", "group")
 
-    @api.onchange("source_type")
-    def _onchange_source_type(self):
-        for kind, fname in self._SOURCE_FIELDS.items():
-            if kind != self.source_type:
-                self[fname] = False
-
-    @api.onchange("target_type")
-    def _onchange_target_type(self):
-        for kind, fname in self._TARGET_FIELDS.items():
-            if kind != self.target_type:
-                self[fname] = False
+    @api.onchange("source_type", "target_type")
+    def _onchange_side_type(self):
+        # the fields of the other kinds of the side are emptied
+        for side, fnames in (
+            ("source", self._SOURCE_FIELDS),
+            ("target", self._TARGET_FIELDS),
+        ):
+            for kind, fname in fnames.items():
+                if kind != self[f"{side}_type"]:
+                    self[fname] = False
 
     def _support_access_team_ids(self):
         return {rule.id: set(rule.team_id.ids) for rule in self}
