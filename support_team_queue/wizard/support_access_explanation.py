@@ -67,6 +67,7 @@ class _SupportRuleReader:
         self._scope = []  # ids of the tickets explained
         self._covered = {}  # sharing rule id: those of them its source owns
         self._acls = {}
+        self._domains = {}  # rule id: its domain for the user explained
 
     def _as_user(self, user):
         """The user's own environment, as a request of theirs has it: their
@@ -98,18 +99,15 @@ class _SupportRuleReader:
         eval_context = Rule._eval_context()
         user_groups = env.user.groups_id
         ids = tickets.ids
-        holding = {}
+        holding, self._domains = {}, {}
 
         def holds(rule):
             if rule.id not in holding:
-                domain = (
-                    safe_eval(rule.domain_force, eval_context)
-                    if rule.domain_force
-                    else []
+                domain = expression.normalize_domain(
+                    safe_eval(rule.domain_force or "[]", eval_context)
                 )
-                domain = expression.AND(
-                    [[("id", "in", ids)], expression.normalize_domain(domain)]
-                )
+                self._domains[rule.id] = domain
+                domain = expression.AND([[("id", "in", ids)], domain])
                 holding[rule.id] = set(self.Tickets.search(domain).ids)
             return holding[rule.id]
 
@@ -149,25 +147,21 @@ class _SupportRuleReader:
                         "label": label,
                         "rule": sharing_rule,
                         "record_rules": dict.fromkeys(OPERATIONS, self.Rule),
+                        **dict.fromkeys(OPERATIONS, False),
                     },
                 )
                 for operation in granted[rule]:
                     if rule:
                         reason["record_rules"][operation] |= rule
                     reason[operation] = True
-        result = list(reasons.values())
-        for reason in result:
-            for operation in OPERATIONS:
-                reason.setdefault(operation, False)
-        return result
+        return list(reasons.values())
 
     def paths_of(self, rule, ticket, user):
         """``[(key, kind, label, sharing rule), ...]``: the paths by which
         ``rule``, granting on ``ticket``, reaches ``user``."""
-        if not rule:
-            return [
-                (("unrestricted",), "unrestricted", self.env._("No record rule"), None)
-            ]
+        if not rule:  # no group rule of the user limits the operation
+            label = self.env._("No record rule limits the profile")
+            return [(("unrestricted",), "unrestricted", label, None)]
         kind = self.paths.get(rule.id)
         label = None
         if kind == "sharing_rule":
@@ -229,12 +223,9 @@ class _SupportRuleReader:
     def sharing_paths(self, rule, ticket, user):
         """One path per sharing rule behind the fields ``rule`` searches
         that targets ``user`` and covers ``ticket``."""
-        domain = safe_eval(
-            rule.domain_force, self._as_user(user)["ir.rule"]._eval_context()
-        )
         fields_searched = [
             term[0]
-            for term in expression.normalize_domain(domain)
+            for term in self._domains[rule.id]
             if expression.is_leaf(term)
             and term[0] in self.Tickets._SUPPORT_SHARED_ACCESSES
         ]
@@ -244,19 +235,13 @@ class _SupportRuleReader:
             for sharing_rule in sharing_rules:
                 if ticket.id not in self.covered(sharing_rule):
                     continue
-                how = sharing_rule._principal("target").membership(user)
-                paths.append(
-                    (
-                        ("sharing_rule", sharing_rule.id),
-                        "sharing_rule",
-                        self.env._(
-                            "Sharing rule \u201c%(rule)s\u201d (%(how)s)",
-                            rule=sharing_rule.display_name,
-                            how=how,
-                        ),
-                        sharing_rule,
-                    )
+                label = self.env._(
+                    "Sharing rule \u201c%(rule)s\u201d (%(how)s)",
+                    rule=sharing_rule.display_name,
+                    how=sharing_rule._principal("target").membership(user),
                 )
+                key = ("sharing_rule", sharing_rule.id)
+                paths.append((key, "sharing_rule", label, sharing_rule))
         return paths or [(("rule", rule.id), "rule", rule.name, None)]
 
     def covered(self, sharing_rule):
