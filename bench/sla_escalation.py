@@ -117,7 +117,7 @@ def main():
                 ]
             )  # their creation marks the open tickets for recomputation
             Ticket = env["support.ticket"]
-            open_domain = [("state", "in", queue_page.OPEN_STATES)]
+            open_domain = queue_page.SUPPORT_DOMAIN
             results["open"] = Ticket.search_count(open_domain)
             results["refresh"] = measure(env, "refresh", env.flush_all)
             cr.commit()

@@ -1,0 +1,232 @@
+"""The queue benchmark's measures: the queue page as the web client loads
+it (``web_search_read`` of 80 open tickets with the list view's fields, and
+the count with ``count_limit=10001``), for each archetype of user, for the
+superuser (no record rules: the floor) and for helpdesk_mgmt's ticket list;
+the dashboard's group cards; and the plans PostgreSQL ran."""
+
+import gc
+import statistics
+import time
+
+from queue_report import print_point
+
+# the fields of support_team_queue.view_support_ticket_list, as the web
+# client asks for them (many2one: display_name; list_activity: its fields)
+M2O = {"fields": {"display_name": {}}}
+ACTIVITY = {
+    "activity_ids": {"fields": {}},
+    "activity_exception_decoration": {},
+    "activity_exception_icon": {},
+    "activity_state": {},
+    "activity_summary": {},
+    "activity_type_icon": {},
+    "activity_type_id": M2O,
+}
+SUPPORT_SPEC = {
+    "message_needaction": {},
+    "number": {},
+    "requester_display": {},
+    "partner_email": {},
+    "partner_id": M2O,
+    "organization_id": M2O,
+    "priority": {},
+    "waiting_hours": {},
+    "user_id": M2O,
+    "team_id": M2O,
+    "group_id": M2O,
+    "name": {},
+    "category_id": M2O,
+    "channel": {},
+    "date_last_activity": {},
+    **ACTIVITY,
+    "unanswered_count": {},
+    "state": {},
+    # response-time targets: the row's deadline and its colour
+    "sla_state": {},
+    "sla_deadline": {},
+}
+# helpdesk_mgmt.ticket_view_tree
+HELPDESK_SPEC = {
+    "priority": {},
+    "sequence": {},
+    "number": {},
+    "name": {},
+    "partner_id": M2O,
+    "partner_name": {},
+    "user_id": M2O,
+    "category_id": M2O,
+    "unattended": {},
+    "closed": {},
+    "tag_ids": {"fields": {"display_name": {}, "color": {}}},
+    "create_date": {},
+    "last_stage_update": {},
+    **ACTIVITY,
+    "stage_id": M2O,
+}
+# support_team_queue.view_support_group_kanban_dashboard: one card a group
+DASHBOARD_SPEC = {
+    "name": {},
+    "color": {},
+    "team_id": M2O,
+    "open_ticket_count": {},
+    "dashboard_new_count": {},
+    "dashboard_in_progress_count": {},
+    "dashboard_waiting_count": {},
+    "dashboard_queued_count": {},
+    "dashboard_oldest_ticket_id": M2O,
+    "dashboard_oldest_waiting_hours": {},
+    "dashboard_average_waiting_hours": {},
+    "effective_user_ids": {"fields": {"display_name": {}}},
+}
+DASHBOARD_ARCHETYPES = ("team_admin", "technician")
+OPEN_STATES = ["new", "in_progress", "waiting"]
+SUPPORT_DOMAIN = [("state", "in", OPEN_STATES)]
+HELPDESK_DOMAIN = [("closed", "=", False)]
+
+ARCHETYPES = [
+    "technician",
+    "call_center",
+    "group_manager",
+    "mid_manager",
+    "supervisor",
+    "team_admin",
+]
+
+
+def page_load(env, model, uid, domain, spec, su=False):
+    """One load of the list page: (seconds, SQL queries, length)."""
+    from odoo import sql_db
+
+    env.invalidate_all()
+    records = env[model].with_user(uid)
+    if su:
+        records = records.sudo()
+    before = sql_db.sql_counter
+    t0 = time.perf_counter()
+    result = records.web_search_read(
+        domain=domain, specification=spec, limit=80, count_limit=10001
+    )
+    elapsed = time.perf_counter() - t0
+    return elapsed, sql_db.sql_counter - before, result["length"]
+
+
+def measure_all(env, targets, runs):
+    """Median page load of each target ``name: (uid, model, domain, spec,
+    su)``, after two warm-up rounds (caches of rules, views, registry).
+    The targets are measured in turn within each round, so that a load
+    spike of the machine hits them alike rather than one of them."""
+    for _ in range(2):
+        for target in targets.values():
+            page_load(env, *target)
+    # A full collection of Python's garbage collector walks every object
+    # alive (the registry, the generator's data): a pause that, the
+    # allocations being the same each round, can land on the same target
+    # each round. What is alive after the warm-up is left out of the
+    # collections while measuring.
+    gc.collect()
+    gc.freeze()
+    try:
+        return _measure_rounds(env, targets, runs)
+    finally:
+        gc.unfreeze()
+
+
+def _measure_rounds(env, targets, runs):
+    samples = {name: [] for name in targets}
+    queries = {name: set() for name in targets}
+    lengths = {}
+    for _ in range(runs):
+        for name, target in targets.items():
+            t, q, length = page_load(env, *target)
+            samples[name].append(t)
+            queries[name].add(q)
+            lengths[name] = length
+    return {
+        name: {
+            "median_ms": round(statistics.median(samples[name]) * 1000, 2),
+            "min_ms": round(min(samples[name]) * 1000, 2),
+            "queries": max(queries[name]),
+            "length": lengths[name],
+        }
+        for name in targets
+    }
+
+
+def explain(env, uid, model, domain):
+    """EXPLAIN ANALYZE of the queue page's two ticket queries as the user:
+    the search of the 80 rows, and the count as ``search_count(domain,
+    limit=10001)`` writes it (``web_search_read`` runs it when a page is
+    full)."""
+    from odoo.tools import SQL
+
+    records = env[model].with_user(uid)
+    env.invalidate_all()
+    search = records._search(domain, limit=80, order=records._order).select()
+    count = SQL(
+        "SELECT COUNT(*) FROM (%s) t",
+        records._search(domain, limit=10001).select(""),
+    )
+    result = {}
+    for name, sql in (("search", search), ("count", count)):
+        code = env.cr.mogrify(sql.code, sql.params).decode()
+        env.cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + code)
+        result[name] = {"sql": code, "plan": [row[0] for row in env.cr.fetchall()]}
+    return result
+
+
+def run_point(env, gen, label, runs, with_explain=False):
+    env.cr.execute(
+        "SELECT pg_total_relation_size('support_ticket'), "
+        "pg_total_relation_size('helpdesk_ticket')"
+    )
+    sizes_mb = [round(size / 2**20) for size in env.cr.fetchone()]
+    point = {
+        "label": label,
+        "table_mb": dict(
+            zip(("support_ticket", "helpdesk_ticket"), sizes_mb, strict=True)
+        ),
+        "tickets": gen.ticket_count,
+        "groups": len(gen.group_ids),
+        "depth": max(gen.levels.values()) + 1,
+        "archetypes": {},
+    }
+    sup = gen.archetypes["supervisor"]
+    support = ("support.ticket", SUPPORT_DOMAIN, SUPPORT_SPEC)
+    helpdesk = ("helpdesk.ticket", HELPDESK_DOMAIN, HELPDESK_SPEC)
+
+    def target(page, uid, su=False):
+        return (page[0], uid, page[1], page[2], su)
+
+    targets = {
+        "superuser": target(support, sup, True),
+        "hd_superuser": target(helpdesk, sup, True),
+    }
+    for name in ARCHETYPES:
+        uid = gen.archetypes[name]
+        targets[name] = target(support, uid)
+        targets["hd_" + name] = target(helpdesk, uid)
+    dashboard = ("support.group", [], DASHBOARD_SPEC)
+    for name in DASHBOARD_ARCHETYPES:
+        targets["dashboard_" + name] = target(dashboard, gen.archetypes[name])
+    res = measure_all(env, targets, runs)
+    point["dashboard"] = {
+        name: res["dashboard_" + name] for name in DASHBOARD_ARCHETYPES
+    }
+    su = point["superuser"] = res["superuser"]
+    point["helpdesk_superuser"] = res["hd_superuser"]
+    for name in ARCHETYPES:
+        r = point["archetypes"][name] = res[name]
+        r["helpdesk_mgmt"] = res["hd_" + name]
+        r["ratio_vs_superuser"] = round(r["median_ms"] / su["median_ms"], 3)
+    worst = max(ARCHETYPES, key=lambda a: point["archetypes"][a]["median_ms"])
+    point["worst"] = worst
+    if with_explain:
+        point["explain"] = {
+            name: explain(env, gen.archetypes[name], "support.ticket", SUPPORT_DOMAIN)
+            for name in ARCHETYPES
+        }
+        point["explain"]["helpdesk_mgmt"] = explain(
+            env, gen.archetypes[worst], "helpdesk.ticket", HELPDESK_DOMAIN
+        )
+    print_point(point)
+    return point
