@@ -70,6 +70,7 @@ class TicketGenerator:
         # what the product computes, from the product
         from odoo.addons.support_team_queue.models import support_ticket
 
+        self.open_states = support_ticket.OPEN_STATES
         self.hours_between = support_ticket._hours_between
 
     def insert(self, table, columns, rows, returning=False):
@@ -172,6 +173,7 @@ class TicketGenerator:
                     user,
                     priority,
                     state,
+                    state in self.open_states,
                     "backend",
                     taken,
                     closed,
@@ -224,6 +226,7 @@ class TicketGenerator:
             "user_id",
             "priority",
             "state",
+            "is_open",
             "channel",
             "date_taken",
             "date_closed",

@@ -44,6 +44,8 @@ SUPPORT_SPEC = {
     # response-time targets: the row's deadline and its colour
     "sla_state": {},
     "sla_deadline": {},
+    # what the row's decoration and buttons read
+    "is_open": {},
 }
 # helpdesk_mgmt.ticket_view_tree
 HELPDESK_SPEC = {
@@ -79,8 +81,7 @@ DASHBOARD_SPEC = {
     "effective_user_ids": {"fields": {"display_name": {}}},
 }
 DASHBOARD_ARCHETYPES = ("team_admin", "technician")
-OPEN_STATES = ["new", "in_progress", "waiting"]
-SUPPORT_DOMAIN = [("state", "in", OPEN_STATES)]
+SUPPORT_DOMAIN = [("is_open", "=", True)]
 HELPDESK_DOMAIN = [("closed", "=", False)]
 
 ARCHETYPES = [

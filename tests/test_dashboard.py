@@ -10,8 +10,6 @@ from lxml import etree
 from odoo.osv import expression
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
-
 from .common import SupportCase, SupportHttpCase, ref, requested_at
 
 NOW = datetime(2026, 3, 2, 12, 0, 0)
@@ -22,7 +20,7 @@ def reference_figures(user, tickets, owner_field, owner):
     readable = tickets.filtered(
         lambda t: (
             t[owner_field] == owner
-            and t.state in OPEN_STATES
+            and t.is_open
             and t.with_user(user).has_access("read")
         )
     )
@@ -251,7 +249,7 @@ class TestQueueFigures(DashboardScenario, SupportCase):
                     .with_user(user)
                     ._read_group(
                         [
-                            ("state", "in", OPEN_STATES),
+                            ("is_open", "=", True),
                             ("id", "in", self.tickets.ids),
                         ],
                         ["user_id", "state"],
@@ -260,9 +258,7 @@ class TestQueueFigures(DashboardScenario, SupportCase):
                 }
                 expected = {}
                 for ticket in self.tickets:
-                    if ticket.state in OPEN_STATES and ticket.with_user(
-                        user
-                    ).has_access("read"):
+                    if ticket.is_open and ticket.with_user(user).has_access("read"):
                         key = (ticket.user_id.id, ticket.state)
                         expected[key] = expected.get(key, 0) + 1
                 self.assertEqual(counted, expected)
@@ -275,13 +271,11 @@ class TestQueueFigures(DashboardScenario, SupportCase):
         found = (
             self.env["support.ticket"]
             .with_user(self.resp_a)
-            .search(action["domain"] + [("state", "in", OPEN_STATES)])
+            .search(action["domain"] + [("is_open", "=", True)])
         )
         self.assertEqual(
             found,
-            self.tickets.filtered(
-                lambda t: t.group_id == self.group_a and t.state in OPEN_STATES
-            ),
+            self.tickets.filtered(lambda t: t.group_id == self.group_a and t.is_open),
         )
         action = group.action_support_open_waiting()
         self.assertEqual(action["context"], {"search_default_filter_pending": 1})
@@ -289,7 +283,7 @@ class TestQueueFigures(DashboardScenario, SupportCase):
         found = (
             self.env["support.ticket"]
             .with_user(self.teamadmin)
-            .search(action["domain"] + [("state", "in", OPEN_STATES)])
+            .search(action["domain"] + [("is_open", "=", True)])
         )
         self.assertEqual(found, self.unrouted)
         self.assertIn("no group and no operator", action["display_name"])

@@ -8,22 +8,17 @@ from lxml import etree
 
 from odoo.tools.safe_eval import safe_eval
 
-from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
 from odoo.addons.support_team_queue.models.support_ticket_search_panel import NO_VALUE
 
 from .common import SupportCase, ref
 
 PROMISES = {
-    "filter_pending": lambda t, user: not t.user_id and t.state in OPEN_STATES,
-    "filter_unrouted": lambda t, user: (
-        not t.group_id and not t.user_id and t.state in OPEN_STATES
-    ),
+    "filter_pending": lambda t, user: not t.user_id and t.is_open,
+    "filter_unrouted": lambda t, user: not t.group_id and not t.user_id and t.is_open,
     "filter_mine": lambda t, user: t.user_id == user,
-    "filter_assigned_operators": lambda t, user: (
-        bool(t.user_id) and t.state in OPEN_STATES
-    ),
+    "filter_assigned_operators": lambda t, user: bool(t.user_id) and t.is_open,
     "filter_others": lambda t, user: bool(t.user_id) and t.user_id != user,
-    "filter_open": lambda t, user: t.state in OPEN_STATES,
+    "filter_open": lambda t, user: t.is_open,
     "filter_closed": lambda t, user: t.state == "closed",
     "filter_expired": lambda t, user: t.state == "expired",
 }
@@ -96,6 +91,32 @@ class TestQueueFilters(SupportCase):
 
     def test_every_promised_filter_is_in_the_view(self):
         self.assertLessEqual(set(PROMISES), set(self.filters(self.teamadmin)))
+
+    def test_open_means_new_in_progress_or_waiting(self):
+        # the spec's queue: new, in progress, waiting for the customer; the
+        # history: closed and expired. Every filter, action and figure asks
+        # is_open, the one place that names them.
+        queue = {"new", "in_progress", "waiting"}
+        ticket = self.waiting
+        for state, _label in ticket._fields["state"].selection:
+            with self.subTest(state=state):
+                ticket.state = state
+                self.assertEqual(ticket.is_open, state in queue)
+                self.assertEqual(
+                    self.env["support.ticket"].search(
+                        [("id", "=", ticket.id), ("is_open", "=", True)]
+                    ),
+                    ticket if state in queue else ticket.browse(),
+                )
+        # and through the workflow, as the operator does it
+        ticket.state = "new"
+        ticket = ticket.with_user(self.resp_a)
+        ticket.action_take()
+        self.assertTrue(ticket.is_open)
+        ticket.action_close()
+        self.assertFalse(ticket.is_open)
+        ticket.action_reopen()
+        self.assertTrue(ticket.is_open)
 
 
 class TestQueueSidePanel(SupportCase):

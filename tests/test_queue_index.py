@@ -7,8 +7,6 @@ the queries the rules generate."""
 
 from odoo.tools import SQL
 
-from odoo.addons.support_team_queue.models.support_ticket import OPEN_STATES
-
 from .common import SupportCase
 
 
@@ -26,27 +24,23 @@ class TestQueueIndex(SupportCase):
             "INCLUDE (company_id, team_id, user_id)",
             definition,
         )
-        self.assertIn("WHERE (active AND", definition)
-        for state in OPEN_STATES:
-            self.assertIn(f"'{state}'", definition)
-        for state in ("closed", "expired"):
-            self.assertNotIn(f"'{state}'", definition)
+        self.assertIn("WHERE (active AND is_open)", definition)
 
     def test_an_operators_count_reads_the_open_tickets_indexes(self):
         # 20,000 tickets, a third open, spread over other groups and
         # holders: the technician's count must find their few tickets
         # through the open tickets' indexes, which only works if the rules'
-        # SQL implies the indexes' predicate (active AND an open state).
+        # SQL implies the indexes' predicate (active AND is_open).
         other = self.env.ref("base.user_admin")
         self.env.cr.execute(
             """
             INSERT INTO support_ticket (number, name, team_id, company_id,
-                group_id, user_id, state, active, priority, channel,
+                group_id, user_id, state, is_open, active, priority, channel,
                 create_date, write_date)
             SELECT 'IDX' || g, 'Bulk', %(team)s, %(company)s,
                 CASE WHEN g %% 50 = 0 THEN %(group)s ELSE %(other_group)s END,
                 CASE WHEN g %% 70 = 0 THEN %(user)s ELSE %(other)s END,
-                CASE WHEN g %% 3 = 0 THEN 'new' ELSE 'closed' END,
+                CASE WHEN g %% 3 = 0 THEN 'new' ELSE 'closed' END, g %% 3 = 0,
                 true, '1', 'backend', now(), now()
               FROM generate_series(1, 20000) g
             """,
@@ -61,7 +55,7 @@ class TestQueueIndex(SupportCase):
         )
         self.env.cr.execute("ANALYZE support_ticket")
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
-        query = Ticket._search([("state", "in", OPEN_STATES)], limit=10001)
+        query = Ticket._search([("is_open", "=", True)], limit=10001)
         self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
         plan = "\n".join(row[0] for row in self.env.cr.fetchall())
         self.assertIn("Bitmap Index Scan on support_ticket_open_group_index", plan)
@@ -83,3 +77,34 @@ class TestQueueIndex(SupportCase):
         names = {name for (name,) in cr.fetchall()}
         self.assertNotIn("support_ticket_open_queue_index", names)
         self.assertIn("support_ticket_queue_page_index", names)
+
+    def test_an_upgrade_rewrites_the_indexes_on_the_list_of_open_states(self):
+        # before is_open, the open tickets' indexes named the open states,
+        # which a search for is_open does not imply
+        cr = self.env.cr
+        names = (
+            "support_ticket_queue_page_index",
+            "support_ticket_open_group_index",
+            "support_ticket_open_user_index",
+            "support_ticket_open_sla_state_index",
+            "support_ticket_open_sla_next_check_index",
+        )
+        for name in names:
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+            cr.execute(
+                SQL(
+                    "CREATE INDEX %s ON support_ticket (id) WHERE active AND "
+                    "state IN ('new', 'in_progress', 'waiting')",
+                    SQL.identifier(name),
+                )
+            )
+        self.env["support.ticket"].init()
+        cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+            [names],
+        )
+        definitions = dict(cr.fetchall())
+        self.assertEqual(set(definitions), set(names))
+        for name, definition in definitions.items():
+            self.assertIn("WHERE (active AND is_open", definition, name)
+            self.assertNotIn("state", definition.replace("sla_state", ""), name)

@@ -6,7 +6,6 @@ from odoo.tools import email_normalize, plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.support_ticket import OPEN_STATES
 from ..models.support_ticket_customer import POSTING_REQUEST_FILES
 
 # what a request from the portal may carry (SPEC "The customer's side")
@@ -55,11 +54,11 @@ class SupportCustomerPortal(CustomerPortal):
             "all": {"label": request.env._("All"), "domain": []},
             "open": {
                 "label": request.env._("Open"),
-                "domain": [("state", "in", OPEN_STATES)],
+                "domain": [("is_open", "=", True)],
             },
             "done": {
                 "label": request.env._("Closed and Expired"),
-                "domain": [("state", "in", ("closed", "expired"))],
+                "domain": [("is_open", "=", False)],
             },
         }
 
@@ -121,7 +120,7 @@ class SupportCustomerPortal(CustomerPortal):
             "user": user,
             # "Solved": for a customer who reads the ticket by the rules,
             # not for a visitor holding its link
-            "can_solve": ticket.state in OPEN_STATES
+            "can_solve": ticket.is_open
             and user.share
             and not user._is_public()
             and ticket.with_user(user).has_access("read"),

@@ -3,7 +3,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
 from .support_principal import Principal
-from .support_ticket import OPEN_STATES
 
 
 class SupportGroup(models.Model):
@@ -332,7 +331,7 @@ class SupportGroup(models.Model):
             tickets = Ticket.search([("group_id", "=", group.id)])
             if not tickets:
                 continue
-            done = tickets.filtered(lambda ticket: ticket.state not in OPEN_STATES)
+            done = tickets.filtered(lambda ticket: not ticket.is_open)
             note = self.env._(
                 "Group %(group)s was deleted: open tickets are back in the "
                 "queue, closed and expired ones are archived.",

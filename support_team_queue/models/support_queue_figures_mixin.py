@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from .support_ticket import OPEN_STATES
-
 
 def _no_figures():
     return {
@@ -90,7 +88,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
         Ticket = self.env["support.ticket"]
         now = fields.Datetime.now()
         field_name = self._support_ticket_field
-        open_domain = [(field_name, "in", ids), ("state", "in", OPEN_STATES)]
+        open_domain = [(field_name, "in", ids), ("is_open", "=", True)]
         figures = {}
 
         query = Ticket._search(open_domain)

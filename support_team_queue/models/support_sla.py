@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .support_ticket import OPEN_STATES, PRIORITIES
+from .support_ticket import PRIORITIES
 
 
 class SupportSla(models.Model):
@@ -151,9 +151,7 @@ class SupportSla(models.Model):
         """The open tickets of ``teams`` choose their policy and deadlines
         again (the desk's bookkeeping, whoever changed the policies)."""
         Ticket = self.env["support.ticket"].sudo()
-        tickets = Ticket.search(
-            [("team_id", "in", teams.ids), ("state", "in", OPEN_STATES)]
-        )
+        tickets = Ticket.search([("team_id", "in", teams.ids), ("is_open", "=", True)])
         if tickets:
             for name in ("sla_id", *Ticket._sla_computed_fields):
                 self.env.add_to_compute(Ticket._fields[name], tickets)

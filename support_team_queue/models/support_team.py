@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
-from .support_ticket import OPEN_STATES, PRIORITIES
+from .support_ticket import PRIORITIES
 from .working_hours import WorkingTime
 
 
@@ -277,7 +277,7 @@ class SupportTeam(models.Model):
                     ("team_id", "in", self.ids),
                     ("group_id", "=", False),
                     ("user_id", "=", False),
-                    ("state", "in", OPEN_STATES),
+                    ("is_open", "=", True),
                 ],
                 ["team_id"],
                 ["__count"],

@@ -2,7 +2,11 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, create_index, index_exists
 
+# the states of a ticket in the queue; everything else asks is_open
 OPEN_STATES = ("new", "in_progress", "waiting")
+# the predicate of the open tickets' partial indexes: a search for
+# ``is_open`` (the queue, the dashboard, the scheduled actions) implies it
+OPEN_TICKETS_SQL = "active AND is_open"
 
 PRIORITIES = [
     ("0", "Low"),
@@ -10,6 +14,19 @@ PRIORITIES = [
     ("2", "High"),
     ("3", "Urgent"),
 ]
+
+
+def drop_stale_open_indexes(cr, *names):
+    """Drop the open tickets' indexes still written on the list of open
+    states (before ``is_open``): ``init()`` creates them again on the
+    field, whose searches would not use them otherwise."""
+    cr.execute(
+        "SELECT indexname FROM pg_indexes WHERE indexname IN %s "
+        "AND indexdef NOT LIKE '%%is_open%%'",
+        [names],
+    )
+    for (name,) in cr.fetchall():
+        cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
 
 
 def _hours_between(start, end):
@@ -162,6 +179,15 @@ class SupportTicket(models.Model):
         # kanban columns and groupings in the workflow's order, every state
         group_expand="_group_expand_states",
     )
+    # no index of its own: its searches read the open tickets' partial
+    # indexes (init), which a plain index on a boolean would not beat
+    is_open = fields.Boolean(
+        string="Open",
+        compute="_compute_is_open",
+        store=True,
+        help="New, in progress or waiting for the customer: in the queue, "
+        "not yet in the history.",
+    )
     channel = fields.Selection(
         [
             ("email", "Email"),
@@ -214,9 +240,14 @@ class SupportTicket(models.Model):
     def init(self):  # pylint: disable=missing-return
         super().init()
         cr = self.env.cr
-        open_tickets = "active AND state IN ('new', 'in_progress', 'waiting')"
         # the queue page index's first version (no included columns)
         cr.execute("DROP INDEX IF EXISTS support_ticket_open_queue_index")
+        drop_stale_open_indexes(
+            cr,
+            "support_ticket_queue_page_index",
+            "support_ticket_open_group_index",
+            "support_ticket_open_user_index",
+        )
         # The queue page lists the open tickets in this order: with the
         # index, PostgreSQL reads the first page off it and stops, for the
         # superuser and for a user whose rules reach most tickets alike,
@@ -233,20 +264,20 @@ class SupportTicket(models.Model):
                     "(priority DESC, create_date DESC, id DESC) "
                     "INCLUDE (company_id, team_id, user_id) WHERE %s",
                     SQL.identifier(self._table),
-                    SQL(open_tickets),
+                    SQL(OPEN_TICKETS_SQL),
                 )
             )
         # An operator's rules reach tickets by group and by holder: over
         # the open tickets only, counting an operator's queue reads just
         # the tickets it counts, not every ticket of their groups in every
-        # state, ANDed with the state index.
+        # state.
         for column in ("group_id", "user_id"):
             create_index(
                 cr,
                 f"support_ticket_open_{column.removesuffix('_id')}_index",
                 self._table,
                 [column],
-                where=open_tickets,
+                where=OPEN_TICKETS_SQL,
             )
 
     @api.model
@@ -320,13 +351,18 @@ class SupportTicket(models.Model):
                 or False
             )
 
-    @api.depends("create_date", "date_taken", "date_closed", "state", "user_id")
+    @api.depends("state")
+    def _compute_is_open(self):
+        for ticket in self:
+            ticket.is_open = ticket.state in OPEN_STATES
+
+    @api.depends("create_date", "date_taken", "date_closed", "is_open", "user_id")
     def _compute_waiting_hours(self):
         # An open ticket nobody holds is waiting, even one released back to
         # the queue: the requester has waited since the request.
         now = fields.Datetime.now()
         for ticket in self:
-            if ticket.state in OPEN_STATES and not ticket.user_id:
+            if ticket.is_open and not ticket.user_id:
                 end = now
             else:
                 end = ticket.date_taken or ticket.date_closed or now

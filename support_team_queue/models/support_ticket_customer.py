@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import email_normalize
 
 from .python_flag import PythonFlag
-from .support_ticket import OPEN_STATES
 
 # the tickets the mail gateway just opened, acknowledged once the incoming
 # e-mail is posted on them (a memo on the database cursor, which no RPC call
@@ -138,7 +137,7 @@ class SupportTicket(models.Model):
         # the rows locked as the workflow buttons lock them: an operator
         # taking the ticket this very moment is not overwritten
         self.sudo()._support_lock()
-        done = self.filtered(lambda t: t.state not in OPEN_STATES)
+        done = self.filtered(lambda t: not t.is_open)
         if done:
             raise UserError(
                 self.env._(

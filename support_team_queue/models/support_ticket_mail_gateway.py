@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.tools import email_normalize
 
-from .support_ticket import OPEN_STATES
-
 
 class SupportTicket(models.Model):
     """E-mail to a team's alias: new tickets and replies."""
@@ -57,9 +55,7 @@ class SupportTicket(models.Model):
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
         if self._support_is_customer(author):
             # a ticket archived with its group comes back to the queue
-            self.filtered(
-                lambda t: not t.active and t.state not in OPEN_STATES
-            ).active = True
+            self.filtered(lambda t: not t.active and not t.is_open).active = True
             self._support_reopen_on_customer_reply()
         update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)

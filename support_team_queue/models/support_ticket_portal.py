@@ -2,8 +2,6 @@ import uuid
 
 from odoo import api, models
 
-from .support_ticket import OPEN_STATES
-
 
 class SupportTicket(models.Model):
     """The customer's side: the portal link and its token, customers' messages."""
@@ -73,6 +71,6 @@ class SupportTicket(models.Model):
         customer has no write access: reopening is the desk's answer to their
         reply, not an edit made with their rights, hence ``sudo()``.
         """
-        done = self.filtered(lambda t: t.state not in OPEN_STATES)
+        done = self.filtered(lambda t: not t.is_open)
         done.sudo().action_reopen()
         return done

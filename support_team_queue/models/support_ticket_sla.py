@@ -3,7 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import create_index
 
-from .support_ticket import OPEN_STATES
+from .support_ticket import OPEN_TICKETS_SQL, drop_stale_open_indexes
 
 SLA_STATES = [
     ("on_track", "On Track"),
@@ -124,7 +124,11 @@ class SupportTicket(models.Model):
 
     def init(self):  # pylint: disable=missing-return
         super().init()
-        open_tickets = "active AND state IN ('new', 'in_progress', 'waiting')"
+        drop_stale_open_indexes(
+            self.env.cr,
+            "support_ticket_open_sla_state_index",
+            "support_ticket_open_sla_next_check_index",
+        )
         # The queue's filters "At risk" and "Failed" (open tickets only:
         # the queue's domain implies the predicate), and the scheduled
         # action's next tickets to look at (bench/README.md, "Escalation").
@@ -133,14 +137,14 @@ class SupportTicket(models.Model):
             "support_ticket_open_sla_state_index",
             self._table,
             ["sla_state"],
-            where=f"{open_tickets} AND sla_state IN ('at_risk', 'failed')",
+            where=f"{OPEN_TICKETS_SQL} AND sla_state IN ('at_risk', 'failed')",
         )
         create_index(
             self.env.cr,
             "support_ticket_open_sla_next_check_index",
             self._table,
             ["sla_next_check"],
-            where=f"{open_tickets} AND sla_next_check IS NOT NULL",
+            where=f"{OPEN_TICKETS_SQL} AND sla_next_check IS NOT NULL",
         )
 
     @api.depends("team_id", "group_id", "priority", "category_id")
@@ -188,7 +192,7 @@ class SupportTicket(models.Model):
         team's working time line ``working``."""
         self.ensure_one()
         policy = self.sla_id
-        done = self.state not in OPEN_STATES
+        done = not self.is_open
         if done:
             moment = self.date_closed or now
         elif self.state == "waiting" and self.sla_waiting_since:
@@ -326,7 +330,7 @@ class SupportTicket(models.Model):
         batch_size = batch_size or self._SLA_BATCH
         domain = [
             ("sla_next_check", "<=", fields.Datetime.now()),
-            ("state", "in", OPEN_STATES),
+            ("is_open", "=", True),
         ]
         scheduled = bool(self.env.context.get("ir_cron_progress_id"))
         seen = set()

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
 from .python_flag import PythonFlag
-from .support_ticket import OPEN_STATES
 
 # Raised while the workflow (Take, Wait, Release, Close, Reopen) writes what
 # it owns.
@@ -70,7 +69,7 @@ class SupportTicket(models.Model):
     # ------------------------------------------------------------------
 
     def _check_open(self):
-        done = self.filtered(lambda t: t.state not in OPEN_STATES)
+        done = self.filtered(lambda t: not t.is_open)
         if done:
             raise UserError(
                 self.env._(
@@ -229,7 +228,7 @@ class SupportTicket(models.Model):
         return True
 
     def action_reopen(self):
-        reopen = self.filtered(lambda t: t.state not in OPEN_STATES)
+        reopen = self.filtered(lambda t: not t.is_open)
         for ticket in reopen:
             ticket._workflow_write_vals(
                 {
@@ -263,7 +262,7 @@ class SupportTicket(models.Model):
             tickets = self.search(
                 [
                     ("team_id", "=", team.id),
-                    ("state", "in", OPEN_STATES),
+                    ("is_open", "=", True),
                     ("create_date", "<=", cutoff),
                 ]
             )
