@@ -349,6 +349,60 @@ class TestOddEncodings(HostileMailCase):
         ticket = self.assertAccepted(raw, msg_id)
         self.assertIn("in un charset inesistente", ticket.description)
 
+    def unknown_charset_mail(self, msg_id, to=TEAM_ADDRESS, extra=()):
+        headers = plain_headers(
+            msg_id, extra=["Content-Type: text/plain; charset=x-no-such-charset"]
+        )
+        headers = [f"To: {to}" if h.startswith("To:") else h for h in headers]
+        return raw_mail([*headers, *extra], b"Risposta \xff in un charset inesistente")
+
+    def test_unknown_charset_in_a_reply_to_a_ticket(self):
+        first = message_id()
+        ticket = self.assertAccepted(raw_mail(plain_headers(first)), first)
+        reply = message_id()
+        # answering the ticket's own message, to no alias at all
+        self.feed(
+            self.unknown_charset_mail(
+                reply,
+                to="mario.rossi@rossi-impianti.it",
+                extra=[f"In-Reply-To: {first}", f"References: {first}"],
+            )
+        )
+        self.assertEqual(self.stored(reply).res_id, ticket.id)
+        self.assertIn("in un charset inesistente", self.stored(reply).body)
+
+    def test_unknown_charset_for_another_models_alias_is_odoos_business(self):
+        # the latin-1 reading is the desk's: mail to another model's alias
+        # in an unknown charset fails as Odoo makes it fail
+        self.env["mail.alias"].create(
+            {
+                "alias_name": "contatti",
+                "alias_domain_id": self.alias_domain.id,
+                "alias_model_id": self.env["ir.model"]._get_id("res.partner"),
+            }
+        )
+        msg_id = message_id()
+        raw = self.unknown_charset_mail(msg_id, to=f"contatti@{ALIAS_DOMAIN}")
+        partners = self.env["res.partner"].search_count([])
+        with self.assertRaises(LookupError):
+            self.feed(raw)
+        self.assertEqual(self.env["res.partner"].search_count([]), partners)
+        self.assertFalse(self.env["mail.message"].search([("message_id", "=", msg_id)]))
+        # the same e-mail to the team's alias opens a ticket
+        other = message_id()
+        self.assertAccepted(self.unknown_charset_mail(other), other)
+
+    def test_unknown_charset_through_a_mail_server_creating_tickets(self):
+        # a mail server whose "Create a new record" is a ticket: no alias
+        msg_id = message_id()
+        raw = self.unknown_charset_mail(msg_id, to="nobody@elsewhere.example")
+        gateway = self.env["mail.thread"].sudo()
+        ticket_id = gateway.message_process("support.ticket", raw)
+        stored = self.stored(msg_id)
+        self.assertEqual(len(stored), 1)
+        self.assertEqual(stored.res_id, ticket_id)
+        self.assertIn("in un charset inesistente", stored.body)
+
     def test_invalid_utf8_bytes(self):
         msg_id = message_id()
         raw = raw_mail(

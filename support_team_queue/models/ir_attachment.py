@@ -6,6 +6,8 @@ from .ticket_side_tables import with_refused_tickets
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
+    # Patch of Odoo: check_access('read') of a file ignores its document; a ticket's
+    # file asks the ticket.
     def _check_access(self, operation):
         """A ticket's file is read by the ticket's readers only.
 

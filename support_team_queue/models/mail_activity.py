@@ -4,6 +4,9 @@ from odoo.osv import expression
 from .ticket_side_tables import readable_tickets_domain, with_refused_tickets
 
 
+# Patch of Odoo: a ticket's readers may schedule and change anyone's activities on it,
+# and an assignee reads one whatever the ticket; here readers only, and others'
+# activities need the right to change the ticket.
 class MailActivity(models.Model):
     _inherit = "mail.activity"
 
@@ -62,6 +65,8 @@ class MailActivity(models.Model):
             )
         return super()._search(domain, *args, **kwargs)
 
+    # Patch of Odoo: the feedback is posted as superuser with the files given; on a
+    # ticket they pass a post's check.
     def _action_done(self, feedback=False, attachment_ids=None):
         # Odoo posts the feedback as superuser, with the files given: on a
         # ticket they pass the same check as a message of the user's own

@@ -4,6 +4,8 @@ from odoo.osv import expression
 from .ticket_side_tables import readable_tickets_domain, with_refused_tickets
 
 
+# Patch of Odoo: every internal user reads every follower; a ticket's are read by its
+# readers only.
 class MailFollowers(models.Model):
     """Who follows a ticket is part of the ticket.
 

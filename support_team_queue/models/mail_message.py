@@ -3,6 +3,9 @@ from odoo import models
 from .ticket_side_tables import on_refused_tickets
 
 
+# Patch of Odoo: followers and recipients may write into a thread, and a message shows
+# its document's name read as superuser; on a ticket, posting needs its read access,
+# another's message its write access, and the name is the reader's.
 class MailMessage(models.Model):
     _inherit = "mail.message"
 

@@ -4,6 +4,8 @@ from odoo.exceptions import UserError
 from .ticket_side_tables import on_refused_tickets, readable_tickets_domain
 
 
+# Patch of Odoo: every user reads every notification; a ticket message's are read by the
+# ticket's readers only.
 class MailNotification(models.Model):
     """Who was notified of a ticket's message is part of the ticket.
 

@@ -3,6 +3,8 @@ from odoo import models
 from .ticket_side_tables import with_refused_tickets
 
 
+# Patch of Odoo: scheduled messages are filtered in searches, not when read by id; a
+# ticket's are read by its readers only.
 class MailScheduledMessage(models.Model):
     _inherit = "mail.scheduled.message"
 

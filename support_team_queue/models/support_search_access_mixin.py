@@ -3,6 +3,8 @@ from odoo.exceptions import AccessError
 from odoo.models import parse_read_group_spec
 
 
+# Patch of Odoo: a field's groups are checked when it is read, not when a domain names
+# it or a many2many is grouped by; the models inheriting this mixin refuse both.
 class SupportSearchAccessMixin(models.AbstractModel):
     """Refuses to search or group by a field the user may not read.
 

@@ -58,6 +58,7 @@ class SupportTicket(models.Model):
     _rec_names_search = ["number", "name", "partner_email"]
     _primary_email = "partner_email"
     _mail_refuse_auto_submitted = True  # see models/mail_thread.py
+    _mail_unknown_charset_as_latin1 = True  # see models/mail_thread.py
 
     number = fields.Char(
         string="Ticket Number",
@@ -559,6 +560,8 @@ class SupportTicket(models.Model):
         ("partner_id", "organization_id", "user_id", "group_id", "team_id")
     )
 
+    # Patch of Odoo: a string given for a many2one is stored as an empty value; on a
+    # ticket it is refused.
     def _support_check_many2one_values(self, vals):
         """Refuse anything but a record id for a many2one: over RPC, Odoo
         would silently store an empty value for a name or any other string,

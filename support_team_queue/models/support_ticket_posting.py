@@ -8,6 +8,8 @@ class SupportTicket(models.Model):
     # one model, one file per concern (README, Layout)
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
 
+    # Patch of Odoo: a post may carry tracking values from its caller; on a ticket only
+    # Odoo writes them.
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         # Odoo writes a post's tracking values as superuser, and its own
@@ -19,6 +21,8 @@ class SupportTicket(models.Model):
             )
         return super().message_post(**kwargs)
 
+    # Patch of Odoo: a post links any file id an internal user sends; on a ticket only
+    # one's own uploads, or the ticket's files with write access.
     def _process_attachments_for_post(
         self, attachments, attachment_ids, message_values
     ):
@@ -84,6 +88,8 @@ class SupportTicket(models.Model):
             self.sudo().date_last_activity = fields.Datetime.now()
         return res
 
+    # Patch of Odoo: every follower and partner named is notified; of a ticket, only
+    # users who may read it.
     def _notify_get_recipients(self, message, msg_vals, **kwargs):
         # Odoo notifies every follower and every partner named: one who may
         # no longer read the ticket (forwarded away, out of the group) would

@@ -12,6 +12,8 @@ _ID_OPERATORS = {
 }
 
 
+# Patch of Odoo: a search through a relation to tickets, given ids, skips the ticket
+# rules; the models inheriting this mixin search the readable tickets only.
 class SupportTicketRelationSearchMixin(models.AbstractModel):
     """Searches through a relation to tickets reach only readable tickets.
 

@@ -2,6 +2,8 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 
 
+# Patch of Odoo: the composer computes itself from any parent message as superuser; the
+# parent is checked as the user.
 class MailComposeMessage(models.TransientModel):
     """A composer answers a message its user may read.
 
