@@ -8,6 +8,8 @@ NO_VALUE = "__no_value__"
 class SupportTicket(models.Model):  # pylint: disable=consider-merging-classes-inherited
     _inherit = "support.ticket"
 
+    # Patch of Odoo: the side panel lists a field's values, never its absence;
+    # the groups' panel gets a "No group" entry, so that its counts add up.
     @api.model
     def search_panel_select_range(self, field_name, **kwargs):
         """The queue's side panel lists the groups; a ticket waiting for
