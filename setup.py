@@ -46,17 +46,21 @@ def addon_version(manifest):
 
 
 def data_files_of_addon():
-    """Every non-Python file of the addon (xml, csv, po, static/**, ...),
-    relative to the addon directory, for package_data."""
+    """Every non-Python file of the addon (xml, csv, po, static/**, ...)
+    and its migration scripts, relative to the addon directory, for
+    package_data."""
     found = []
     for root, dirs, files in os.walk(ADDON_DIR):
         dirs[:] = sorted(
             d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")
         )
         for name in sorted(files):
-            if name.endswith(SKIP_SUFFIXES) or name.startswith("."):
-                continue
             path = os.path.relpath(os.path.join(root, name), ADDON_DIR)
+            # Odoo runs migration scripts by their path: they are data here,
+            # in folders named after versions that are no Python packages
+            script = path.split(os.sep)[0] == "migrations" and name.endswith(".py")
+            if name.startswith(".") or (name.endswith(SKIP_SUFFIXES) and not script):
+                continue
             found.append(path.replace(os.sep, "/"))
     return found
 
