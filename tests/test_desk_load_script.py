@@ -1,0 +1,89 @@
+"""bench/desk_load.py still runs, end to end, against the addon as it is: one
+run of ``--small`` (2-4 minutes: its own database, the install of the addon
+and helpdesk_mgmt, 10k tickets, ``odoo-bin --workers=2``, 10 operators over
+JSON-RPC). Timings are the benchmark's business, never asserted here; what
+is deterministic is: the last line, no error, every operator's every ticket
+worked in both products, and every call the web client makes measured.
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import uuid
+
+from tools.odoo_server import ODOO_SRC, REPO_ROOT
+
+SUMMARY = re.compile(
+    r"^desk_load p95_ratio_vs_helpdesk_mgmt=\d+\.\d\d "
+    r"throughput_ratio_vs_helpdesk_mgmt=\d+\.\d\d errors=(\d+)$"
+)
+ACTIONS = {"queue", "ticket", "take", "reply", "close", "dashboard"}
+CHATTER = {
+    "ticket: web_read",
+    "ticket: /mail/thread/data",
+    "ticket: /mail/thread/messages",
+    "take: call_button",
+    "take: web_read",
+    "reply: /mail/message/post",
+}
+CALLS = {
+    # the queue's search panel counts its groups and states
+    "support_team_queue": CHATTER
+    | {
+        "queue: web_search_read",
+        "queue: search_panel_select_range",
+        "queue: search_panel_select_multi_range",
+        "close: call_button",
+        "close: web_read",
+        "dashboard: web_search_read",
+    },
+    # no search panel; "Done" on the status bar; the dashboard's own call
+    "helpdesk_mgmt": CHATTER
+    | {
+        "queue: web_search_read",
+        "close: web_save",
+        "dashboard: web_search_read",
+        "dashboard: retrieve_dashboard",
+    },
+}
+
+
+def test_the_small_desk_load_runs_without_error(tmp_path):
+    database = f"stq_desk_test_{uuid.uuid4().hex[:8]}"
+    out = tmp_path / "desk_load.json"
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(REPO_ROOT / "bench" / "desk_load.py"),
+                "--small",
+                f"--db={database}",
+                f"--out={out}",
+            ],
+            env=dict(os.environ, ODOO_SRC=str(ODOO_SRC)),
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+    finally:
+        subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    summary = SUMMARY.match(last)
+    assert summary, last
+    assert summary[1] == "0", result.stdout[-3000:]
+    (run,) = json.loads(out.read_text())["runs"]
+    assert run["operators"] == 10
+    assert run["errors"] == []
+    for product, calls in CALLS.items():
+        figures = run["products"][product]
+        # every operator worked a ticket of their own in each of two rounds
+        assert figures["tickets"] == 20, (product, figures)
+        assert set(figures["kinds"]) == ACTIONS | calls, (product, figures["kinds"])
+        for kind, measured in figures["kinds"].items():
+            assert measured["n"] == 20, (product, kind, measured)
+            assert 0 < measured["p50_ms"] <= measured["p95_ms"], (product, kind)
+        assert figures["calls"] == 20 * len(calls), (product, figures)
