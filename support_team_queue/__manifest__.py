@@ -21,6 +21,7 @@
         "security/support_rules.xml",
         "security/support_team_admin_rules.xml",
         "security/support_access_log_rules.xml",
+        "security/support_access_impact_rules.xml",
         "data/support_ticket_sequence.xml",
         "data/support_ticket_category_data.xml",
         "data/mail_template_data.xml",
@@ -40,6 +41,7 @@
         "views/support_sharing_rule_views.xml",
         "views/support_sla_views.xml",
         "wizard/support_access_explanation_views.xml",
+        "wizard/support_access_impact_views.xml",
         "wizard/support_operator_invite_views.xml",
         "views/support_portal_templates.xml",
     ],
@@ -48,7 +50,7 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "support_team_queue/static/src/search/*.js",
+            "support_team_queue/static/src/**/*",
         ],
         "web.assets_tests": [
             "support_team_queue/static/tests/tours/**/*",

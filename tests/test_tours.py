@@ -7,7 +7,8 @@ not find it; the team administrator sees it on the dashboard. The team
 administrator runs their team from "My Team" (seed 000): renames a group,
 adds an operator and invites one; an operator finds the team read-only.
 A Support Administrator adds a member to a group and finds the change in
-the group's access log.
+the group's access log; another previews such a change before saving it,
+sees the member gain the group's ticket, and applies it.
 
 Odoo skips browser tests when it finds no Chrome/Chromium; here a missing
 browser is a failure, so CI cannot pass without running the tours.
@@ -45,6 +46,7 @@ CUSTOMER_FILE = "errore-e42.txt"
 CUSTOMER_REPLY = "Tour: il plotter si è fermato di nuovo"
 # Keep in sync with support_access_log_tours.js.
 ACCESS_LOG_AUTHOR = "Amministratore Supporto"
+# Keep in sync with support_access_impact_tours.js: the ticket is SUBJECT_B.
 NO_BROWSER = (
     "The browser tours need Chromium, and Odoo finds none on PATH "
     "(google-chrome, chromium, chromium-browser, google-chrome-stable). "
@@ -359,6 +361,36 @@ class TestSupportTours(SupportHttpCase):
         self.assertEqual(len(line), 1)
         self.assertEqual(line.author_id, admin)
         self.assertEqual(line.new_value, self.tech_a.name)
+
+    def test_access_change_preview_in_the_browser(self):
+        """A Support Administrator adds a member to a group, previews the
+        change unsaved, sees the member gain Gruppo B's ticket and applies
+        it: the form shows it saved."""
+        admin = new_test_user(
+            self.env,
+            login="t_support_admin_preview",
+            name=ACCESS_LOG_AUTHOR,
+            groups="support_team_queue.group_support_admin",
+        )
+        self.assertNotIn(self.tech_a, self.group_b.user_ids)
+        self.start_browser_tour(
+            "/odoo/action-support_team_queue.action_support_group",
+            "support_team_queue_access_impact",
+            admin,
+        )
+        self.env.invalidate_all()
+        self.assertIn(self.tech_a, self.group_b.user_ids)
+        self.assertIn(self.ticket_b, self.visible(self.tech_a))
+        # applied once: a single change in the log
+        line = self.env["support.access.log"].search(
+            [
+                ("model", "=", "support.group"),
+                ("res_id", "=", self.group_b.id),
+                ("field_name", "=", "user_ids"),
+            ]
+        )
+        self.assertEqual(len(line), 1)
+        self.assertEqual(line.author_id, admin)
 
 
 # Keep in sync with support_sla_tours.js.

@@ -1,4 +1,7 @@
+import json
+
 from odoo import api, models
+from odoo.exceptions import UserError
 
 
 class SupportAccessStampMixin(models.AbstractModel):
@@ -278,3 +281,25 @@ class SupportAccessStampMixin(models.AbstractModel):
             "Access Log: %(record)s", record=self.display_name
         )
         return action
+
+    def action_support_access_impact(self, values):
+        """Preview a change of this record (or, on no record, a creation):
+        ``values`` is the form's pending write. Computed, with the same
+        rights as the change, by ``support.access.impact``."""
+        if len(self) > 1:
+            raise UserError(self.env._("Preview the change of one record at a time."))
+        impact = self.env["support.access.impact"].create(
+            {
+                "model": self._name,
+                "res_id": self.id,
+                "values": json.dumps(values or {}),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Access Change Preview"),
+            "res_model": impact._name,
+            "res_id": impact.id,
+            "views": [(False, "form")],
+            "target": "new",
+        }

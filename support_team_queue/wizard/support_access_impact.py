@@ -1,0 +1,276 @@
+import contextlib
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools.query import Query
+
+from ..models.support_access_log import KINDS
+
+# tickets named on each user's line, among those the viewer may read
+SAMPLE_SIZE = 5
+
+
+class _PreviewDone(Exception):
+    """Leaves the savepoint of a preview: what it changed is rolled back."""
+
+
+class SupportAccessImpact(models.TransientModel):
+    """What a change of access would do, before it is made (SPEC "Beyond
+    every anchor"): every user who would gain or lose read access to
+    tickets.
+
+    The proposed change (``values``, the form's pending write as JSON) is
+    applied as the current user inside a savepoint, so it needs exactly the
+    rights of the change itself and is refused with the same error. The
+    ticket rules are resolved for every internal user before and inside the
+    savepoint by the engine the queue uses
+    (``support.rule.engine._support_resolved_rules``), then the savepoint is
+    rolled back: the record, its access log and the access stamp are as
+    they were. A user whose resolved rules did not change gains and loses
+    nothing; for the others, the two resolved domains name ticket columns
+    and id lists only, so counting ``after and not before`` (and the
+    reverse) after the rollback counts what the change would give and take.
+    """
+
+    _name = "support.access.impact"
+    _description = "Support Access Impact"
+
+    model = fields.Selection(KINDS, string="Kind", required=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Record ID",
+        model_field="model",
+        readonly=True,
+        help="Empty: the preview of a creation.",
+    )
+    values = fields.Text(
+        required=True,
+        readonly=True,
+        default="{}",
+        help="The proposed change: the values to write, as JSON.",
+    )
+    record_name = fields.Char(string="Record", readonly=True)
+    line_ids = fields.One2many(
+        "support.access.impact.line", "impact_id", string="Users", readonly=True
+    )
+    user_count = fields.Integer(string="Users Concerned", compute="_compute_user_count")
+
+    @api.depends("line_ids")
+    def _compute_user_count(self):
+        for impact in self:
+            impact.user_count = len(impact.line_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        impacts = super().create(vals_list)
+        for impact in impacts:
+            impact._compute_impact()
+        return impacts
+
+    # -- the proposed change ------------------------------------------------
+
+    def _proposed_values(self):
+        self.ensure_one()
+        try:
+            values = json.loads(self.values or "{}")
+        except ValueError as error:
+            raise UserError(
+                self.env._("The proposed change is not valid JSON: %s", error)
+            ) from error
+        if not isinstance(values, dict):
+            raise UserError(self.env._("The proposed change must be a dictionary."))
+        Model = self.env[self.model]
+        unknown = sorted(name for name in values if name not in Model._fields)
+        if unknown:
+            raise UserError(
+                self.env._(
+                    "These fields do not exist: %(fields)s", fields=", ".join(unknown)
+                )
+            )
+        return values
+
+    def _target(self):
+        self.ensure_one()
+        if not self.res_id:
+            return self.env[self.model]
+        record = self.env[self.model].browse(self.res_id)
+        if not record.exists():
+            raise UserError(self.env._("The record to change no longer exists."))
+        return record
+
+    def _apply_change(self):
+        """Write (or create) the proposed change as the current user."""
+        record, values = self._target(), self._proposed_values()
+        if record:
+            record.write(values)
+            return record
+        return record.create(values)
+
+    # -- who reads what -----------------------------------------------------
+
+    def _readable_domains(self, user_ids):
+        """``{user id: domain}``: the tickets each user may read, as the ticket
+        rules resolved by the queue's engine, or None for none at all."""
+        domains = {}
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        for user in users.browse(user_ids).exists():
+            if not user.active or user.share:
+                domains[user.id] = None
+                continue
+            env = self.env(user=user.id, su=False, context={})
+            if not env["ir.model.access"].check(
+                "support.ticket", "read", raise_exception=False
+            ):
+                domains[user.id] = None
+                continue
+            domain = env["ir.rule"]._compute_domain("support.ticket", "read")
+            if domain:
+                domain = env["support.ticket"]._support_resolved_rules(domain)
+            domains[user.id] = expression.normalize_domain(domain or [])
+        return domains
+
+    @api.model
+    def _names_columns_only(self, domain):
+        """Whether ``domain`` reads nothing but the ticket's own stored
+        columns, hence means the same before and after the rollback."""
+        Ticket = self.env["support.ticket"]
+        for term in domain:
+            if not expression.is_leaf(term) or term in (
+                expression.TRUE_LEAF,
+                expression.FALSE_LEAF,
+            ):
+                continue
+            field = Ticket._fields.get(term[0]) if isinstance(term[0], str) else None
+            if (
+                field is None
+                or not field.store
+                or field.type in ("one2many", "many2many")
+                or isinstance(term[2], Query)
+            ):
+                return False
+        return True
+
+    def _readable_ids(self, user_ids):
+        """``{user id: ids}``: the tickets each user finds by a search (the
+        fallback for rules that would not resolve to the ticket's columns)."""
+        result = {}
+        for user_id in user_ids:
+            env = self.env(user=user_id, su=False, context={})
+            result[user_id] = set(env["support.ticket"]._search([]).get_result_ids())
+        return result
+
+    def _compute_impact(self):
+        self.ensure_one()
+        Users = self.env["res.users"].sudo().with_context(active_test=False)
+        user_ids = Users.search([("share", "=", False)]).ids
+        self.env.flush_all()
+        before = self._readable_domains(user_ids)
+        impure = {
+            uid
+            for uid, domain in before.items()
+            if domain is not None and not self._names_columns_only(domain)
+        }
+        before_ids = self._readable_ids(impure)
+        registry = self.env.registry
+        with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
+            record = self._apply_change()
+            record_name = record.sudo().display_name
+            self.env.flush_all()
+            after = self._readable_domains(user_ids)
+            impure |= {
+                uid
+                for uid, domain in after.items()
+                if domain is not None and not self._names_columns_only(domain)
+            }
+            # a rule left unresolved reads the data when it runs: its
+            # users are compared by the tickets they find
+            after_ids = self._readable_ids(impure)
+            changed = impure | {
+                uid for uid in user_ids if repr(before.get(uid)) != repr(after.get(uid))
+            }
+            raise _PreviewDone
+        # The change's cached rule domains and profiles (a role grants
+        # groups, whose change clears Odoo's caches) belong to the state
+        # rolled back: forget them. The resolutions cached meanwhile sit
+        # under an access stamp no request will read again.
+        self.env.invalidate_all()
+        if "default" in registry.cache_invalidated:
+            registry.clear_cache()
+        lines = []
+        for uid in sorted(changed):
+            if uid in impure:
+                gained, lost = self._id_differences(
+                    before_ids.get(uid), before.get(uid), after_ids.get(uid, set())
+                )
+            else:
+                gained, lost = self._domain_differences(before[uid], after[uid])
+            gained_count, lost_count = (
+                self._count(gained),
+                self._count(lost),
+            )
+            if gained_count or lost_count:
+                samples = self._samples(gained) | self._samples(lost)
+                lines.append(
+                    {
+                        "user_id": uid,
+                        "gained_count": gained_count,
+                        "lost_count": lost_count,
+                        "sample_ticket_ids": [
+                            fields.Command.set(samples[:SAMPLE_SIZE].ids)
+                        ],
+                    }
+                )
+        self.write(
+            {
+                "record_name": self.record_name or record_name,
+                "line_ids": [fields.Command.clear()]
+                + [fields.Command.create(line) for line in lines],
+            }
+        )
+
+    @api.model
+    def _domain_differences(self, before, after):
+        never = [expression.FALSE_LEAF]
+        before, after = before or never, after or never
+        return (
+            expression.AND([after, ["!", *before]]),
+            expression.AND([before, ["!", *after]]),
+        )
+
+    def _id_differences(self, before_ids, before_domain, after_ids):
+        if before_ids is None:
+            before_ids = (
+                set(self._sudo_tickets().search(before_domain).ids)
+                if before_domain is not None
+                else set()
+            )
+        return (
+            [("id", "in", sorted(after_ids - before_ids))],
+            [("id", "in", sorted(before_ids - after_ids))],
+        )
+
+    def _sudo_tickets(self):
+        # what users read is what a search finds: active tickets only
+        return self.env["support.ticket"].sudo().with_context(active_test=True)
+
+    def _count(self, domain):
+        return self._sudo_tickets().search_count(domain)
+
+    def _samples(self, domain):
+        """A few tickets of ``domain`` the viewer may read (their own rules)."""
+        Ticket = self.env["support.ticket"]
+        if not Ticket.has_access("read"):
+            return Ticket
+        return Ticket.search(domain, limit=SAMPLE_SIZE)
+
+    # -- applying it --------------------------------------------------------
+
+    def action_apply(self):
+        """Make the change, as the current user, with their rights."""
+        self.ensure_one()
+        record = self._apply_change()
+        return {
+            "type": "ir.actions.act_window_close",
+            "infos": {"support_access_applied": True, "res_id": record.id},
+        }

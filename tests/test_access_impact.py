@@ -1,0 +1,443 @@
+"""Impact before saving: "Preview Access Change" (support.access.impact).
+
+The preview is checked against the record rules themselves: in the random
+desks of the access oracle (tests/test_access_oracle.py), a random change
+of a group, role, team, sharing rule or user is previewed, then applied;
+what each user finds by a search after, minus before, must be exactly what
+the preview predicted. And the preview changes nothing (the record, its
+access log, the access stamp), asks the same rights as the change, and
+names only tickets its viewer may read.
+"""
+
+import json
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user
+from odoo.tools import mute_logger
+
+from . import test_access_oracle as oracle
+from .common import SupportCase
+
+EXAMPLES = int(os.environ.get("STQ_IMPACT_EXAMPLES", "25"))
+REFUSED = (AccessError, UserError, ValidationError)
+
+
+class ImpactMixin:
+    def stamp(self):
+        return self.env["support.access.stamp"]._support_access_stamp()
+
+    def log_count(self):
+        return self.env["support.access.log"].sudo().search_count([])
+
+    def preview(self, record, values, user=None):
+        if user:
+            record = record.with_user(user)
+        action = record.action_support_access_impact(values)
+        return record.env["support.access.impact"].browse(action["res_id"])
+
+    @staticmethod
+    def predicted(impact):
+        return {
+            line.user_id.id: (line.gained_count, line.lost_count)
+            for line in impact.line_ids
+        }
+
+    def readable(self):
+        """``{user id: ticket ids}`` every active internal user finds."""
+        result = {}
+        users = self.env["res.users"].search([("share", "=", False)])
+        for user in users:
+            try:
+                result[user.id] = set(
+                    self.env["support.ticket"].with_user(user).search([]).ids
+                )
+            except AccessError:  # no support profile: not even the model
+                result[user.id] = set()
+        return result
+
+
+@st.composite
+def proposed_changes(draw, desk):
+    """A change of one record, as its form would send it: (kind, index,
+    values with desk indices), or a group's creation (index None)."""
+    n_users, n_roles = len(desk["users"]), len(desk["roles"])
+    n_teams, n_groups, n_rules = (
+        len(desk["teams"]),
+        len(desk["groups"]),
+        len(desk["rules"]),
+    )
+    users = st.sets(st.integers(0, n_users - 1), max_size=3)
+    roles = st.sets(st.integers(0, n_roles - 1), max_size=2)
+    options = [
+        st.tuples(
+            st.just("res.users"),
+            st.integers(0, n_users - 1),
+            st.fixed_dictionaries(
+                {"support_role_id": st.one_of(st.none(), st.integers(0, n_roles - 1))}
+            ),
+        ),
+        st.tuples(
+            st.just("support.role"),
+            st.integers(0, n_roles - 1),
+            st.one_of(
+                st.fixed_dictionaries(
+                    {"parent_id": st.one_of(st.none(), st.integers(0, n_roles - 1))}
+                ),
+                st.fixed_dictionaries({"user_ids": users}),
+            ),
+        ),
+        st.tuples(
+            st.just("support.team"),
+            st.integers(0, n_teams - 1),
+            st.one_of(
+                st.fixed_dictionaries(
+                    {
+                        "queue_mode": st.sampled_from(oracle.QUEUE_MODES),
+                        "ticket_access": st.sampled_from(oracle.ACCESS_LEVELS),
+                    }
+                ),
+                st.fixed_dictionaries({"operator_ids": users}),
+            ),
+        ),
+        st.tuples(
+            st.just("support.group"),
+            st.none(),
+            st.fixed_dictionaries(
+                {
+                    "team_id": st.integers(0, n_teams - 1),
+                    "role_ids": roles,
+                    "role_subtree_ids": roles,
+                }
+            ),
+        ),
+    ]
+    if n_groups:
+        options.append(
+            st.tuples(
+                st.just("support.group"),
+                st.integers(0, n_groups - 1),
+                st.one_of(
+                    st.fixed_dictionaries({"user_ids": users}),
+                    st.fixed_dictionaries(
+                        {"role_ids": roles, "role_subtree_ids": roles}
+                    ),
+                    st.fixed_dictionaries({"active": st.booleans()}),
+                ),
+            )
+        )
+    if n_rules:
+        options.append(
+            st.tuples(
+                st.just("support.sharing.rule"),
+                st.integers(0, n_rules - 1),
+                st.one_of(
+                    st.fixed_dictionaries({"active": st.booleans()}),
+                    st.fixed_dictionaries(
+                        {"access": st.sampled_from(["read", "write"])}
+                    ),
+                    st.fixed_dictionaries(
+                        {"target_user_id": st.integers(0, n_users - 1)}
+                    ),
+                ),
+            )
+        )
+    return draw(st.one_of(options))
+
+
+class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
+    """For random changes in random desks, the preview's gains and losses
+    are what each user finds after the change is applied, minus before."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile_groups = [cls.env.ref("base.group_user")] + [
+            cls.env.ref(f"{oracle.MODULE}.group_support_{name}")
+            for name in oracle.PROFILES[1:]
+        ]
+
+    build = oracle.TestAccessOracle.build
+
+    def values_in_odoo(self, odoo, values):
+        """The form's values: desk indices turned into ids."""
+        where = {
+            "support_role_id": "roles",
+            "parent_id": "roles",
+            "role_ids": "roles",
+            "role_subtree_ids": "roles",
+            "user_ids": "users",
+            "operator_ids": "users",
+            "target_user_id": "users",
+            "team_id": "teams",
+        }
+        result = {}
+        for name, value in values.items():
+            records = odoo.get(where.get(name))
+            if isinstance(value, (set, frozenset)):
+                result[name] = [Command.set([records[i].id for i in sorted(value)])]
+            elif name in where:
+                result[name] = records[value].id if value is not None else False
+            else:
+                result[name] = value
+        if "role_ids" in result and "team_id" in result:
+            result["name"] = "New group"
+        # through JSON, as the web client sends it
+        return json.loads(json.dumps(result))
+
+    def test_predicted_gains_and_losses_are_the_rules(self):
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            print_blob=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(st.data())
+        def check(data):
+            desk = data.draw(oracle.desks())
+            change = data.draw(proposed_changes(desk))
+            self.check_change(desk, change)
+
+        check()
+        self.assertTrue(self.changes_seen, "no preview predicted any change")
+
+    changes_seen = 0
+
+    def check_change(self, desk, change):
+        savepoint = self.env.cr.savepoint()
+        try:
+            odoo = self.build(desk)
+            self.env.flush_all()
+            model, index, values = change
+            plural = {
+                "res.users": "users",
+                "support.role": "roles",
+                "support.team": "teams",
+                "support.group": "groups",
+                "support.sharing.rule": "rules",
+            }[model]
+            record = (
+                odoo[plural][index] if index is not None else self.env[model].browse()
+            )
+            values = self.values_in_odoo(odoo, values)
+            before = self.readable()
+            stamp, logs = self.stamp(), self.log_count()
+            try:
+                with mute_logger("odoo.models"):
+                    impact = self.preview(record, values)
+            except REFUSED as refusal:
+                # the change itself is refused the same way
+                with self.assertRaises(type(refusal)), mute_logger("odoo.models"):
+                    with self.env.cr.savepoint():
+                        if record:
+                            record.write(values)
+                        else:
+                            record.create(values)
+                        self.env.flush_all()
+                return
+            self.assertEqual((self.stamp(), self.log_count()), (stamp, logs))
+            self.assertEqual(self.readable(), before, "the preview changed access")
+            predicted = self.predicted(impact)
+            impact.action_apply()
+            self.env.flush_all()
+            after = self.readable()
+            actual = {
+                uid: (
+                    len(after[uid] - before.get(uid, set())),
+                    len(before.get(uid, set()) - after[uid]),
+                )
+                for uid in after
+                if after[uid] != before.get(uid, set())
+            }
+            self.assertEqual(predicted, actual, f"change {change}")
+            type(self).changes_seen += bool(actual)
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+
+
+class TestPreviewChangesNothing(ImpactMixin, SupportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket_a = cls.new_ticket("Stampante di Gruppo A", group=cls.group_a)
+        cls.ticket_b = cls.new_ticket("Fax di Gruppo B", group=cls.group_b)
+
+    def test_a_member_added_is_previewed_and_nothing_changes(self):
+        stamp, logs = self.stamp(), self.log_count()
+        impact = self.preview(self.group_a, {"user_ids": [[4, self.loner.id]]})
+        self.assertEqual(self.predicted(impact), {self.loner.id: (1, 0)})
+        self.assertEqual(impact.line_ids.sample_ticket_ids, self.ticket_a)
+        self.env.invalidate_all()
+        self.assertNotIn(self.loner, self.group_a.user_ids)
+        self.assertEqual(self.stamp(), stamp)
+        self.assertEqual(self.log_count(), logs)
+        self.assertNotIn(self.ticket_a, self.visible(self.loner))
+        # Apply makes it, as the form's save would
+        impact.action_apply()
+        self.assertIn(self.loner, self.group_a.user_ids)
+        self.assertNotEqual(self.stamp(), stamp)
+        self.assertEqual(self.log_count(), logs + 1)
+        self.assertIn(self.ticket_a, self.visible(self.loner))
+
+    def test_a_role_change_is_previewed_and_nothing_changes(self):
+        """Tecnico A would become Tecnico B: its profile groups, its
+        groups' tickets and its superiors' reach, all undone."""
+        stamp, logs = self.stamp(), self.log_count()
+        groups = self.tech_a.groups_id
+        impact = self.preview(
+            self.tech_a, {"support_role_id": self.role_tech_b.id}, user=None
+        )
+        self.assertEqual(self.predicted(impact)[self.tech_a.id], (1, 1))
+        self.env.invalidate_all()
+        self.assertEqual(self.tech_a.support_role_id, self.role_tech_a)
+        self.assertEqual(self.tech_a.groups_id, groups)
+        self.assertEqual((self.stamp(), self.log_count()), (stamp, logs))
+        self.assertIn(self.ticket_a, self.visible(self.tech_a))
+        self.assertNotIn(self.ticket_b, self.visible(self.tech_a))
+
+    def test_a_creation_is_previewed_and_nothing_is_created(self):
+        groups = self.env["support.group"].search_count([])
+        impact = self.preview(
+            self.env["support.group"],
+            {
+                "name": "Gruppo C",
+                "team_id": self.team.id,
+                "user_ids": [[6, 0, self.loner.ids]],
+            },
+        )
+        self.assertEqual(impact.line_ids, impact.line_ids.browse())  # no ticket yet
+        self.assertEqual(self.env["support.group"].search_count([]), groups)
+        impact.action_apply()
+        self.assertEqual(self.env["support.group"].search_count([]), groups + 1)
+
+    def test_a_change_nobody_notices_has_no_line(self):
+        impact = self.preview(self.group_a, {"name": "Gruppo A bis"})
+        self.assertFalse(impact.line_ids)
+        self.assertEqual(self.group_a.name, "Gruppo A")
+
+    def test_bad_values_are_refused_clearly(self):
+        with self.assertRefused(UserError, "do not exist: no_such_field"):
+            self.preview(self.group_a, {"no_such_field": 1})
+        with self.assertRefused(UserError, "must be a dictionary"):
+            self.env["support.access.impact"].create(
+                {"model": "support.group", "res_id": self.group_a.id, "values": "[1]"}
+            )
+
+
+class TestPreviewRights(ImpactMixin, SupportCase):
+    """The preview asks the rights of the change: refused, it is refused
+    with the same error, and changes nothing."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_other_team()
+        cls.ticket_a = cls.new_ticket("Stampante di Gruppo A", group=cls.group_a)
+        cls.group_north = cls.env["support.group"].create(
+            {"name": "Nord", "team_id": cls.other_team.id}
+        )
+
+    def refusal_of_write(self, user, record, values):
+        with self.assertRaises(AccessError) as caught, mute_logger("odoo.models"):
+            with self.env.cr.savepoint():
+                record.with_user(user).write(values)
+        return str(caught.exception)
+
+    def test_technician_and_agent_cannot_preview_a_group_change(self):
+        values = {"user_ids": [[4, self.loner.id]]}
+        for user in (self.tech_a, self.callcenter):
+            expected = self.refusal_of_write(user, self.group_a, values)
+            with self.assertRefused(AccessError, expected), mute_logger("odoo.models"):
+                self.preview(self.group_a, values, user=user)
+            self.assertNotIn(self.loner, self.group_a.user_ids)
+
+    def test_team_administrator_previews_their_team_only(self):
+        impact = self.preview(
+            self.group_a, {"user_ids": [[4, self.loner.id]]}, user=self.teamadmin
+        )
+        self.assertEqual(self.predicted(impact), {self.loner.id: (1, 0)})
+        impact = self.preview(
+            self.team, {"ticket_access": "public_read"}, user=self.teamadmin
+        )
+        self.assertIn(self.tech_b.id, self.predicted(impact))
+        values = {"user_ids": [[4, self.other_admin.id]]}
+        expected = self.refusal_of_write(self.teamadmin, self.group_north, values)
+        with self.assertRefused(AccessError, expected), mute_logger("odoo.models"):
+            self.preview(self.group_north, values, user=self.teamadmin)
+        # a role stays the Support Administrator's
+        with self.assertRefused(AccessError, ""), mute_logger("odoo.models"):
+            self.preview(self.role_tech_a, {"parent_id": False}, user=self.teamadmin)
+
+    def test_a_preview_is_its_authors_only(self):
+        impact = self.preview(
+            self.group_a, {"user_ids": [[4, self.loner.id]]}, user=self.teamadmin
+        )
+        impact.with_user(self.teamadmin).line_ids.read(["gained_count"])
+        for user in (self.resp_a, self.other_admin):
+            with self.assertRefused(AccessError, ""), mute_logger("odoo.models"):
+                impact.with_user(user).read(["line_ids"])
+
+
+class TestSamplesTheViewerMayRead(ImpactMixin, SupportCase):
+    """Gains in a company the viewer has not selected are counted, and none
+    of those tickets is named."""
+
+    def test_samples_are_tickets_the_viewer_reads(self):
+        main = self.env.company
+        company_b, team_b = self.other_company_desk()
+        both = [Command.set([main.id, company_b.id])]
+        boss = new_test_user(
+            self.env,
+            login="t_boss_both",
+            groups="support_team_queue.group_support_readonly",
+            company_ids=both,
+        )
+        worker = new_test_user(
+            self.env,
+            login="t_worker_b",
+            groups="support_team_queue.group_support_agent",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
+        role_top = self.env["support.role"].create({"name": "Capo"})
+        role_worker = self.env["support.role"].create({"name": "Operaio"})
+        boss.support_role_id = role_top
+        worker.support_role_id = role_worker
+        team_b.operator_ids = [Command.link(worker.id)]
+        ticket = self.new_ticket("Ticket di Azienda B", user=worker, team=team_b)
+        viewer = new_test_user(
+            self.env,
+            login="t_support_admin_both",
+            groups="support_team_queue.group_support_admin",
+            company_ids=both,
+        )
+        values = {"parent_id": role_top.id}
+        only_main = role_worker.with_context(allowed_company_ids=main.ids)
+        impact = self.preview(only_main, values, user=viewer)
+        self.assertEqual(self.predicted(impact), {boss.id: (1, 0)})
+        self.assertFalse(impact.line_ids.sample_ticket_ids)
+        # positive control: with Azienda B selected, the viewer reads it
+        both_companies = role_worker.with_context(
+            allowed_company_ids=[main.id, company_b.id]
+        )
+        impact = self.preview(both_companies, values, user=viewer)
+        self.assertEqual(impact.line_ids.sample_ticket_ids, ticket)
+
+    def test_samples_never_exceed_what_the_viewer_reads(self):
+        tickets = self.env["support.ticket"].browse()
+        for index in range(8):
+            tickets |= self.new_ticket(f"Gruppo A {index}", group=self.group_a)
+        impact = self.preview(
+            self.group_a, {"user_ids": [[4, self.loner.id]]}, user=self.teamadmin
+        )
+        [line] = impact.line_ids
+        self.assertEqual(line.gained_count, 8)
+        self.assertEqual(len(line.sample_ticket_ids), 5)
+        self.assertLessEqual(line.sample_ticket_ids, self.visible(self.teamadmin))
