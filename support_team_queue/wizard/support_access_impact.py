@@ -4,6 +4,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import SQL
 from odoo.tools.query import Query
 
 from ..models.support_access_log import KINDS
@@ -160,11 +161,99 @@ class SupportAccessImpact(models.TransientModel):
             result[user_id] = set(env["support.ticket"]._search([]).get_result_ids())
         return result
 
+    # -- whom a change may concern ------------------------------------------
+
+    # A team's fields that move its tickets' stored columns (their company)
+    # or no rule reads in a known way: every user is compared.
+    _TEAM_FIELDS_FOR_EVERYONE = frozenset(("company_id", "active"))
+
+    def _concerned_user_ids(self, record):
+        """The users whose read access a change of ``record`` may touch, in
+        the current state (called before the change and inside it: a user
+        concerned in either state is compared), or None for every user.
+        A superset: a user listed here whose rules resolve the same gains
+        and loses nothing."""
+        record = record.sudo().with_context(active_test=False)
+        Rule = self.env["support.sharing.rule"].sudo().with_context(active_test=False)
+        # a sharing rule's targets read its sources' tickets: the sources
+        # are roles, subtrees and groups any change may reach (a desk has a
+        # few sharing rules, archived ones included)
+        users = self.env["res.users"].sudo().browse()
+        for rule in Rule.search([]):  # pylint: disable=no-search-all
+            users |= (
+                rule.target_user_id
+                | rule.target_role_id.user_ids
+                | rule.target_role_subtree_id.subtree_user_ids
+                | rule.target_group_id.effective_user_ids
+            )
+        if record._name == "res.users":
+            users |= record | record.support_superior_user_ids
+        elif record._name == "support.role":
+            holders = record.subtree_user_ids
+            users |= holders | holders.support_superior_user_ids
+        elif record._name == "support.group":
+            groups, nesting = record, record.parent_group_ids
+            while nesting - groups:
+                groups |= nesting
+                nesting = groups.parent_group_ids
+            users |= groups.effective_user_ids
+        elif record._name == "support.team":
+            if self._TEAM_FIELDS_FOR_EVERYONE.intersection(self._proposed_values()):
+                return None
+            users |= record.operator_ids | record.admin_id
+        elif record._name != "support.sharing.rule":
+            return None
+        return set(users.ids)
+
+    def _concerned_after(self):
+        """The users concerned once the change is made (a savepoint, rolled
+        back)."""
+        with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
+            record = self._apply_change()
+            self.env.flush_all()
+            concerned = self._concerned_user_ids(record)
+            raise _PreviewDone
+        self._forget_rolled_back()
+        return concerned
+
+    def _forget_rolled_back(self):
+        """Forget what was cached of the state a savepoint rolled back."""
+        # The change's cached rule domains and profiles (a role grants
+        # groups, whose change clears Odoo's caches) belong to the state
+        # rolled back: forget them. The resolutions cached meanwhile sit
+        # under an access stamp no request will read again.
+        self.env.invalidate_all()
+        if "default" in self.env.registry.cache_invalidated:
+            self.env.registry.clear_cache()
+
+    @api.model
+    def _ticket_xid(self):
+        """The transaction's id, as a row's ``xmin`` reads it."""
+        self.env.cr.execute("SELECT txid_current() % 4294967296")
+        return self.env.cr.fetchone()[0]
+
+    @api.model
+    def _tickets_written_since(self, xid):
+        """Whether a ticket row was written after ``xid`` was taken (in the
+        savepoint: the change moved a ticket's stored column)."""
+        self.env.cr.execute(
+            "SELECT EXISTS(SELECT 1 FROM support_ticket WHERE xmin::text::bigint > %s)",
+            [xid],
+        )
+        return self.env.cr.fetchone()[0]
+
     def _compute_impact(self):
         self.ensure_one()
         Users = self.env["res.users"].sudo().with_context(active_test=False)
-        user_ids = Users.search([("share", "=", False)]).ids
         self.env.flush_all()
+        concerned = self._concerned_user_ids(self._target())
+        if concerned is not None:
+            after_concerned = self._concerned_after()
+            concerned = None if after_concerned is None else concerned | after_concerned
+        if concerned is None:
+            user_ids = Users.search([("share", "=", False)]).ids
+        else:
+            user_ids = Users.browse(sorted(concerned)).exists().ids
         before = self._readable_domains(user_ids)
         impure = {
             uid
@@ -172,12 +261,16 @@ class SupportAccessImpact(models.TransientModel):
             if domain is not None and not self._names_columns_only(domain)
         }
         before_ids = self._readable_ids(impure)
-        registry = self.env.registry
+        xid = self._ticket_xid()
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
             record = self._apply_change()
             record_name = record.sudo().display_name
             self.env.flush_all()
             after = self._readable_domains(user_ids)
+            if self._tickets_written_since(xid):
+                # the tickets themselves change: each user is compared by
+                # the tickets they find, not by their rules
+                impure |= {uid for uid, domain in after.items() if domain is not None}
             impure |= {
                 uid
                 for uid, domain in after.items()
@@ -190,13 +283,7 @@ class SupportAccessImpact(models.TransientModel):
                 uid for uid in user_ids if repr(before.get(uid)) != repr(after.get(uid))
             }
             raise _PreviewDone
-        # The change's cached rule domains and profiles (a role grants
-        # groups, whose change clears Odoo's caches) belong to the state
-        # rolled back: forget them. The resolutions cached meanwhile sit
-        # under an access stamp no request will read again.
-        self.env.invalidate_all()
-        if "default" in registry.cache_invalidated:
-            registry.clear_cache()
+        self._forget_rolled_back()
         lines = []
         for uid in sorted(changed):
             if uid in impure:
@@ -205,20 +292,19 @@ class SupportAccessImpact(models.TransientModel):
                 )
             else:
                 gained, lost = self._domain_differences(before[uid], after[uid])
-            gained_count, lost_count = (
-                self._count(gained),
-                self._count(lost),
-            )
+            gained_count, lost_count = self._counts(gained, lost)
             if gained_count or lost_count:
-                samples = self._samples(gained) | self._samples(lost)
+                samples = self._samples(
+                    expression.OR(
+                        [gained] * bool(gained_count) + [lost] * bool(lost_count)
+                    )
+                )
                 lines.append(
                     {
                         "user_id": uid,
                         "gained_count": gained_count,
                         "lost_count": lost_count,
-                        "sample_ticket_ids": [
-                            fields.Command.set(samples[:SAMPLE_SIZE].ids)
-                        ],
+                        "sample_ticket_ids": [fields.Command.set(samples.ids)],
                     }
                 )
         self.write(
@@ -254,15 +340,34 @@ class SupportAccessImpact(models.TransientModel):
         # what users read is what a search finds: active tickets only
         return self.env["support.ticket"].sudo().with_context(active_test=True)
 
-    def _count(self, domain):
-        return self._sudo_tickets().search_count(domain)
+    def _counts(self, gained, lost):
+        """How many tickets each domain finds, in one query (the domains
+        name the ticket's own columns)."""
+        Tickets = self._sudo_tickets()
+        queries = Tickets._search(gained), Tickets._search(lost)
+        if any(query._joins or len(query._tables) != 1 for query in queries):
+            return Tickets.search_count(gained), Tickets.search_count(lost)
+        where_gained, where_lost = (query.where_clause for query in queries)
+        [counts] = self.env.execute_query(
+            SQL(
+                "SELECT count(*) FILTER (WHERE %s), count(*) FILTER (WHERE %s)"
+                " FROM %s WHERE (%s) OR (%s)",
+                where_gained,
+                where_lost,
+                SQL.identifier(Tickets._table),
+                where_gained,
+                where_lost,
+            )
+        )
+        return counts
 
     def _samples(self, domain):
         """A few tickets of ``domain`` the viewer may read (their own rules)."""
         Ticket = self.env["support.ticket"]
         if not Ticket.has_access("read"):
             return Ticket
-        return Ticket.search(domain, limit=SAMPLE_SIZE)
+        # the newest: the primary key answers without sorting the lot
+        return Ticket.search(domain, limit=SAMPLE_SIZE, order="id desc")
 
     # -- applying it --------------------------------------------------------
 
