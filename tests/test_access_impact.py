@@ -47,6 +47,18 @@ class ImpactMixin:
             for line in impact.line_ids
         }
 
+    @staticmethod
+    def changes(before, after):
+        """``{user id: (gained, lost)}`` between two :meth:`readable`."""
+        return {
+            uid: (
+                len(after[uid] - before.get(uid, set())),
+                len(before.get(uid, set()) - after[uid]),
+            )
+            for uid in after
+            if after[uid] != before.get(uid, set())
+        }
+
     def readable(self):
         """``{user id: ticket ids}`` every active internal user finds."""
         result = {}
@@ -247,14 +259,7 @@ class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
             impact.action_apply()
             self.env.flush_all()
             after = self.readable()
-            actual = {
-                uid: (
-                    len(after[uid] - before.get(uid, set())),
-                    len(before.get(uid, set()) - after[uid]),
-                )
-                for uid in after
-                if after[uid] != before.get(uid, set())
-            }
+            actual = self.changes(before, after)
             self.assertEqual(predicted, actual, f"change {change}")
             type(self).changes_seen += bool(actual)
         finally:
@@ -316,6 +321,29 @@ class TestPreviewChangesNothing(ImpactMixin, SupportCase):
         self.assertEqual(self.env["support.group"].search_count([]), groups)
         impact.action_apply()
         self.assertEqual(self.env["support.group"].search_count([]), groups + 1)
+
+    def test_a_team_moved_to_another_company(self):
+        """The tickets themselves change (their company follows the team's):
+        each user is compared by the tickets they find."""
+        company_b, _team_b = self.other_company_desk()
+        # the operators may work for Azienda B too; a supervisor of the
+        # first company only reads no ticket of Azienda B
+        self.seed_users.write({"company_ids": [Command.link(company_b.id)]})
+        watcher = new_test_user(
+            self.env,
+            login="t_watcher",
+            groups="support_team_queue.group_support_supervisor",
+        )
+        self.new_ticket("Stampante di Gruppo A bis", group=self.group_a)
+        before = self.readable()
+        impact = self.preview(self.team, {"company_id": company_b.id})
+        predicted = self.predicted(impact)
+        self.assertEqual(self.readable(), before)
+        impact.action_apply()
+        self.env.flush_all()
+        actual = self.changes(before, self.readable())
+        self.assertEqual(actual[watcher.id], (0, 3))
+        self.assertEqual(predicted, actual)
 
     def test_a_change_nobody_notices_has_no_line(self):
         impact = self.preview(self.group_a, {"name": "Gruppo A bis"})

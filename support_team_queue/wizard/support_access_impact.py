@@ -227,20 +227,20 @@ class SupportAccessImpact(models.TransientModel):
             self.env.registry.clear_cache()
 
     @api.model
-    def _ticket_xid(self):
-        """The transaction's id, as a row's ``xmin`` reads it."""
-        self.env.cr.execute("SELECT txid_current() % 4294967296")
-        return self.env.cr.fetchone()[0]
-
-    @api.model
-    def _tickets_written_since(self, xid):
-        """Whether a ticket row was written after ``xid`` was taken (in the
-        savepoint: the change moved a ticket's stored column)."""
+    def _tickets_version(self):
+        """What changes when any ticket row is written, inserted or deleted
+        in this transaction: a written row's new version carries the id of
+        the (sub)transaction that wrote it (``xmin``), newer than any before
+        it, and newer than the transaction's own id."""
         self.env.cr.execute(
-            "SELECT EXISTS(SELECT 1 FROM support_ticket WHERE xmin::text::bigint > %s)",
-            [xid],
+            """
+            SELECT count(*), sum(xmin::text::bigint) FILTER (
+                WHERE xmin::text::bigint > mod(txid_current(), 4294967296)
+            )
+            FROM support_ticket
+            """
         )
-        return self.env.cr.fetchone()[0]
+        return self.env.cr.fetchone()
 
     def _compute_impact(self):
         self.ensure_one()
@@ -261,13 +261,13 @@ class SupportAccessImpact(models.TransientModel):
             if domain is not None and not self._names_columns_only(domain)
         }
         before_ids = self._readable_ids(impure)
-        xid = self._ticket_xid()
+        tickets_version = self._tickets_version()
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
             record = self._apply_change()
             record_name = record.sudo().display_name
             self.env.flush_all()
             after = self._readable_domains(user_ids)
-            if self._tickets_written_since(xid):
+            if self._tickets_version() != tickets_version:
                 # the tickets themselves change: each user is compared by
                 # the tickets they find, not by their rules
                 impure |= {uid for uid, domain in after.items() if domain is not None}
