@@ -21,7 +21,7 @@ from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
 from . import test_access_oracle as oracle
-from .common import SupportCase
+from .common import RpcTransportsMixin, SupportCase, SupportHttpCase
 
 EXAMPLES = int(os.environ.get("STQ_IMPACT_EXAMPLES", "25"))
 REFUSED = (AccessError, UserError, ValidationError)
@@ -469,3 +469,60 @@ class TestSamplesTheViewerMayRead(ImpactMixin, SupportCase):
         self.assertEqual(line.gained_count, 8)
         self.assertEqual(len(line.sample_ticket_ids), 5)
         self.assertLessEqual(line.sample_ticket_ids, self.visible(self.teamadmin))
+
+
+class TestPreviewOverRpc(ImpactMixin, RpcTransportsMixin, SupportHttpCase):
+    """Over XML-RPC and JSON-RPC, as the web client calls it."""
+
+    def test_the_preview_over_rpc_asks_the_rights_of_the_change(self):
+        ticket = self.new_ticket("Stampante di Gruppo A", group=self.group_a)
+        values = {"user_ids": [[4, self.loner.id]]}
+        for transport, (ok, raw, _result) in self.both(
+            self.tech_a,
+            "support.group",
+            "action_support_access_impact",
+            self.group_a.ids,
+            values,
+        ):
+            with self.subTest(transport=transport):
+                self.assertFalse(ok)
+                self.assertIn("doesn't have 'write' access", raw)
+        # creating the preview directly is the same call
+        ok, raw, _result = self.xmlrpc(
+            self.tech_a,
+            "support.access.impact",
+            "create",
+            {
+                "model": "support.group",
+                "res_id": self.group_a.id,
+                "values": json.dumps(values),
+            },
+        )
+        self.assertFalse(ok)
+        self.assertIn("doesn't have 'write' access", raw)
+        self.env.invalidate_all()
+        self.assertNotIn(self.loner, self.group_a.user_ids)
+        # positive control: the team's administrator
+        ok, raw, action = self.jsonrpc(
+            self.teamadmin,
+            "support.group",
+            "action_support_access_impact",
+            self.group_a.ids,
+            values,
+        )
+        self.assertTrue(ok, raw)
+        ok, raw, lines = self.xmlrpc(
+            self.teamadmin,
+            "support.access.impact.line",
+            "search_read",
+            [("impact_id", "=", action["res_id"])],
+            ["user_id", "gained_count", "lost_count", "sample_ticket_ids"],
+        )
+        self.assertTrue(ok, raw)
+        self.assertEqual(
+            [(line["user_id"][0], line["gained_count"]) for line in lines],
+            [(self.loner.id, 1)],
+        )
+        self.assertEqual(lines[0]["sample_ticket_ids"], ticket.ids)
+        self.env.invalidate_all()
+        self.assertNotIn(self.loner, self.group_a.user_ids)
