@@ -208,10 +208,16 @@ class SupportAccessImpact(models.TransientModel):
     def _concerned_after(self):
         """The users concerned once the change is made (a savepoint, rolled
         back)."""
+        tickets_version = self._tickets_version()
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
             record = self._apply_change()
             self.env.flush_all()
-            concerned = self._concerned_user_ids(record)
+            # a change that rewrites tickets (their company, their team) may
+            # concern anyone who reads them
+            if self._tickets_version() != tickets_version:
+                concerned = None
+            else:
+                concerned = self._concerned_user_ids(record)
             raise _PreviewDone
         self._forget_rolled_back()
         return concerned
