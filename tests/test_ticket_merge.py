@@ -11,6 +11,8 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
+from odoo.addons.mail.tests.common import MailCase
+
 from .common import RpcTransportsMixin, SupportCase, SupportHttpCase
 
 SECRET = "Oggetto riservato MRG-7301"
@@ -107,10 +109,13 @@ class TestMerge(MergeScenario, SupportCase):
             f'data-oe-model="support.ticket" data-oe-id="{self.kept.id}"', link.body
         )
         self.assertNotIn(self.kept.name, link.body)
-        self.assertTrue(
-            self.kept.message_ids.filtered(
-                lambda m: f"Merged into this ticket: {self.duplicate.number}" in m.body
-            )
+        [received] = self.kept.message_ids.filtered(
+            lambda m: "Merged into this ticket" in m.body
+        )
+        self.assertIn(f"Ticket #{self.duplicate.id}", received.body)
+        self.assertIn(
+            f'data-oe-model="support.ticket" data-oe-id="{self.duplicate.id}"',
+            received.body,
         )
 
     def test_followers_who_may_not_read_the_kept_ticket_do_not_move(self):
@@ -252,6 +257,135 @@ class TestMerge(MergeScenario, SupportCase):
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             wizard.action_merge()
         self.assertUnchanged()
+
+
+class TestMergeNotesAndMail(MergeScenario, SupportCase, MailCase):
+    """What the merge tells, and to whom; what it moves besides messages.
+
+    The supervisor merges Gruppo B's ticket into Gruppo A's: Tecnico A
+    reads the ticket kept but not the one merged, Tecnico B the other way
+    round."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.setup_merge_scenario()
+        cls.note_subtypes = (
+            cls.env.ref("mail.mt_note") | cls.env.ref("mail.mt_comment")
+        ).ids
+        for user in (cls.tech_a, cls.tech_b):
+            user.notification_type = "email"
+        cls.kept.message_subscribe(
+            cls.tech_a.partner_id.ids, subtype_ids=cls.note_subtypes
+        )
+        cls.other_group_ticket.message_subscribe(
+            cls.tech_b.partner_id.ids, subtype_ids=cls.note_subtypes
+        )
+
+    def merge_other_group(self):
+        self.assertTrue(self.can(self.tech_a, self.kept, "read"))
+        self.assertFalse(self.can(self.tech_a, self.other_group_ticket, "read"))
+        self.assertTrue(self.can(self.tech_b, self.other_group_ticket, "read"))
+        self.assertFalse(self.can(self.tech_b, self.kept, "read"))
+        with self.mock_mail_gateway():
+            self.merge(self.supervisor, self.kept | self.other_group_ticket)
+        self.env.invalidate_all()
+
+    def test_the_kept_tickets_note_names_no_merged_ticket_its_reader_may_not_read(
+        self,
+    ):
+        self.merge_other_group()
+        [note] = self.kept.message_ids.filtered(
+            lambda m: "Merged into this ticket" in m.body
+        )
+        # what Tecnico A reads in the chatter: a link by the id only
+        [read] = note.with_user(self.tech_a).read(["body", "record_name", "subject"])
+        told = repr(read)
+        self.assertIn(f"Ticket #{self.other_group_ticket.id}", told)
+        self.assertNotIn(self.other_group_ticket.number, told)
+        self.assertNotIn("MRG-7301", told)
+        # and what the notice mailed to Tecnico A says
+        [mail] = self._new_mails.filtered(
+            lambda m: (
+                m.mail_message_id == note and self.tech_a.partner_id in m.recipient_ids
+            )
+        )
+        self.assertIn("Merged into this ticket", mail.body_html)
+        for text in (mail.subject, mail.body_html):
+            self.assertNotIn(self.other_group_ticket.number, text)
+            self.assertNotIn("MRG-7301", text)
+
+    def test_a_former_follower_is_told_nothing_of_the_merge(self):
+        # Tecnico B followed the ticket merged (every note included), may
+        # not read the one kept: no notice of either note reaches them
+        self.merge_other_group()
+        self.assertNotIn(
+            self.tech_b.partner_id, self.other_group_ticket.message_partner_ids
+        )
+        self.assertNotIn(self.tech_b.partner_id, self.kept.message_partner_ids)
+        self.assertFalse(
+            self._new_mails.filtered(
+                lambda m: self.tech_b.partner_id in m.recipient_ids
+            )
+        )
+        notified = self.env["mail.notification"].search(
+            [("res_partner_id", "=", self.tech_b.partner_id.id)]
+        )
+        self.assertFalse(
+            notified.mail_message_id.filtered(lambda m: "Merged" in m.body)
+        )
+        # the note is on the ticket merged all the same
+        self.assertTrue(
+            self.other_group_ticket.message_ids.filtered(
+                lambda m: "Merged into" in m.body
+            )
+        )
+
+    def test_a_log_note_stays_a_log_note(self):
+        # Odoo's message_change_thread would clear its subtype: the note
+        # would read as a message to the customer on the ticket kept
+        log = self.duplicate.message_post(
+            body="Solo per noi.", subtype_xmlid="mail.mt_note"
+        )
+        self.merge(self.resp_a, self.kept | self.duplicate)
+        self.env.invalidate_all()
+        self.assertEqual((log.model, log.res_id), ("support.ticket", self.kept.id))
+        self.assertEqual(log.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(self.note.subtype_id, self.env.ref("mail.mt_comment"))
+
+    def test_a_scheduled_message_is_posted_on_the_kept_ticket(self):
+        scheduled = (
+            self.env["mail.scheduled.message"]
+            .with_user(self.resp_a)
+            .create(
+                {
+                    "model": "support.ticket",
+                    "res_id": self.duplicate.id,
+                    "body": "Richiamo domani.",
+                    "author_id": self.resp_a.partner_id.id,
+                    "scheduled_date": "2099-01-01 09:00:00",
+                }
+            )
+        )
+        self.merge(self.resp_a, self.kept | self.duplicate)
+        self.env.invalidate_all()
+        self.assertEqual(scheduled.res_id, self.kept.id)
+        # its author finds it on the ticket kept, and it is posted there
+        self.assertIn(
+            scheduled,
+            self.env["mail.scheduled.message"]
+            .with_user(self.resp_a)
+            .search([("model", "=", "support.ticket"), ("res_id", "=", self.kept.id)]),
+        )
+        scheduled._post_message()
+        self.assertTrue(
+            self.kept.message_ids.filtered(lambda m: "Richiamo domani." in m.body)
+        )
+        self.assertFalse(
+            self.duplicate.with_context(active_test=False).message_ids.filtered(
+                lambda m: "Richiamo domani." in m.body
+            )
+        )
 
 
 class TestMergeOverRpc(MergeScenario, RpcTransportsMixin, SupportHttpCase):

@@ -2,7 +2,7 @@ from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import email_normalize
+from odoo.tools import SQL, email_normalize
 
 from .python_flag import PythonFlag
 
@@ -191,12 +191,17 @@ class SupportTicket(models.Model):
         """Move what ``merged`` holds to ``self`` and archive them.
 
         Checked by the caller (``_support_check_merge_access``); the
-        messages, files and others' activities belong to Odoo's mail
-        tables, which no user writes directly: moved as superuser.
+        messages, files, scheduled messages and others' activities belong
+        to Odoo's mail tables, which no user writes directly: moved as
+        superuser.
         """
         self.ensure_one()
         target = self.sudo()
         old_ids = merged.ids
+        # By hand, not with Odoo's message_change_thread: that one clears
+        # the subtype of every message but the public comments, so a log
+        # note would lose its "internal" mark and a tracking message its
+        # subtype on the ticket kept.
         Message = self.env["mail.message"].sudo()
         Message.search([("model", "=", self._name), ("res_id", "in", old_ids)]).write(
             {"res_id": target.id, "record_name": target.display_name}
@@ -207,6 +212,9 @@ class SupportTicket(models.Model):
         self.env["mail.activity"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", old_ids)]
         ).write({"res_id": target.id})
+        self._support_move_scheduled_messages(merged)
+        # the followers move (or leave) before the notes are posted: a
+        # former follower is told nothing of a ticket they no longer follow
         self._support_move_followers(merged)
         for ticket in merged:
             ticket.message_post(
@@ -217,9 +225,14 @@ class SupportTicket(models.Model):
         unanswered = target.unanswered_count + sum(
             merged.sudo().mapped("unanswered_count")
         )
+        # Named by their id, each a link: the kept ticket's readers (and
+        # whoever is told of the note) are not all readers of the tickets
+        # merged; one who may read a merged ticket opens it from the link.
         self.message_post(
-            body=self.env._(
-                "Merged into this ticket: %s.", ", ".join(merged.mapped("number"))
+            body=Markup(self.env._("Merged into this ticket: %s."))
+            % Markup(", ").join(
+                ticket._get_html_link(title=self.env._("Ticket #%s", ticket.id))
+                for ticket in merged
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -227,6 +240,28 @@ class SupportTicket(models.Model):
         merged.write({"active": False})
         # the customer's messages still unanswered came along
         self._workflow_write_vals({"unanswered_count": unanswered})
+
+    def _support_move_scheduled_messages(self, merged):
+        """The messages scheduled on ``merged`` are posted on ``self``.
+
+        Odoo refuses to change the record of a scheduled message, even as
+        superuser (``mail.scheduled.message.write``), to keep users from
+        moving one where they may not post: the merge is checked
+        (``_support_check_merge_access``), so it is moved in SQL. When it
+        is due, Odoo still checks that its author may post on the ticket
+        kept."""
+        Scheduled = self.env["mail.scheduled.message"]
+        Scheduled.flush_model(["model", "res_id"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET res_id = %s WHERE model = %s AND res_id IN %s",
+                SQL.identifier(Scheduled._table),
+                self.id,
+                self._name,
+                tuple(merged.ids),
+            )
+        )
+        Scheduled.invalidate_model(["res_id"])
 
     def _support_move_followers(self, merged):
         """The followers of ``merged`` follow ``self`` instead, once each:
