@@ -15,6 +15,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user
 from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
@@ -22,6 +23,7 @@ from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.support_team_queue.models.working_hours import WorkingTime
 
 from .common import SupportCase
+from .test_mail_intake import new_message_id, rfc822
 
 FRI = datetime(2030, 3, 8)
 MON = datetime(2030, 3, 11)
@@ -162,6 +164,31 @@ class TestExpiryOnWorkingHours(SlaCase):
 
 
 class TestDeadlines(SlaCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # the gateway and the chatter as they run in production
+        cls.env = cls.env(
+            context={
+                key: value
+                for key, value in cls.env.context.items()
+                if key != "tracking_disable"
+            }
+        )
+        organization = cls.env["res.partner"].create(
+            {"name": "Officine Verdi", "is_company": True}
+        )
+        cls.customer_user = new_test_user(
+            cls.env,
+            login="t_sla_customer",
+            groups="base.group_portal",
+            name="Paola Verdi",
+            email="paola@officine-verdi.example.com",
+            parent_id=organization.id,
+            context={"mail_create_nolog": True, "no_reset_password": True},
+        )
+        cls.customer = cls.customer_user.partner_id
+
     def test_deadlines_across_the_weekend(self):
         ticket = self.ticket_at(at(FRI, 15))
         self.assertEqual(ticket.sla_id, self.policy)
@@ -193,6 +220,74 @@ class TestDeadlines(SlaCase):
         # 16 + 9 working hours from Monday 9:00: Thursday 10:00
         self.assertEqual(ticket.sla_resolution_deadline, at(datetime(2030, 3, 14), 10))
         self.assertEqual(ticket.sla_state, "on_track")
+
+    def test_a_customers_reply_ends_the_wait(self):
+        # by e-mail (the gateway) and from the portal: the ticket is handled
+        # again, and the clock runs from the reply
+        for channel in ("email", "portal"):
+            with self.subTest(channel=channel):
+                ticket = self.ticket_at(
+                    at(MON, 9), user_id=self.resp_a.id, partner_id=self.customer.id
+                )
+                with self.clock(at(MON, 10)):
+                    asked = ticket.with_user(self.resp_a).message_post(
+                        body="Ci manda il numero di serie?",
+                        message_type="comment",
+                        subtype_xmlid="mail.mt_comment",
+                    )
+                    ticket.with_user(self.resp_a).action_wait()
+                self.assertEqual(ticket.state, "waiting")
+                # the customer answers the next day: 9 working hours waited
+                with self.clock(at(TUE, 11)):
+                    self.customer_replies(ticket, asked, channel)
+                self.assertEqual(ticket.state, "in_progress")
+                self.assertEqual(ticket.user_id, self.resp_a)
+                self.assertFalse(ticket.sla_waiting_since)
+                self.assertEqual(ticket.sla_paused_hours, 9)
+                # 16 + 9 working hours from Monday 9:00: Thursday 10:00
+                self.assertEqual(
+                    ticket.sla_resolution_deadline, at(datetime(2030, 3, 14), 10)
+                )
+                # and the clock runs again: at risk on Wednesday
+                self.escalate(at(WED, 17))
+                self.assertEqual(ticket.sla_state, "at_risk")
+
+    def test_staffs_message_does_not_end_the_wait(self):
+        ticket = self.ticket_at(
+            at(MON, 9), user_id=self.resp_a.id, partner_id=self.customer.id
+        )
+        with self.clock(at(MON, 10)):
+            ticket.with_user(self.resp_a).action_wait()
+        with self.clock(at(MON, 11)):
+            ticket.with_user(self.resp_a).message_post(
+                body="Sollecito inviato.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+        self.assertEqual(ticket.state, "waiting")
+        self.assertTrue(ticket.sla_waiting_since)
+
+    def customer_replies(self, ticket, asked, channel):
+        if channel == "portal":
+            ticket.with_user(self.customer_user).message_post(
+                body="Eccolo: SN-4411.",
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            return
+        self.env["mail.thread"].sudo().message_process(
+            False,
+            rfc822(
+                f"{self.customer.name} <{self.customer.email}>",
+                "Re: Richiesta",
+                "Eccolo: SN-4411.",
+                new_message_id(),
+                headers=(
+                    f"In-Reply-To: {asked.message_id}",
+                    f"References: {asked.message_id}",
+                ),
+            ),
+        )
 
     def test_deadlines_follow_the_priority(self):
         urgent = self.env["support.sla"].create(

@@ -21,8 +21,9 @@ class SupportTicket(models.Model):
     acknowledgement of a new request, "Solved" on the portal, and merging
     duplicates (wizard ``support.ticket.merge``).
 
-    A customer's reply reopening a closed or expired ticket is in
-    ``support_ticket_portal.py`` (``_support_reopen_on_customer_reply``).
+    A customer's reply reopening a closed or expired ticket, or ending a
+    wait for the customer, is in
+    ``support_ticket_portal.py`` (``_support_resume_on_customer_reply``).
     """
 
     # one model, one file per concern (README, Layout)

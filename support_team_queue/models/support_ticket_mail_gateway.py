@@ -48,7 +48,8 @@ class SupportTicket(models.Model):
 
     def message_update(self, msg_dict, update_vals=None):
         """A reply in the thread is added to the ticket, never a new one; a
-        customer's reply reopens it when closed or expired (seed 004)."""
+        customer's reply reopens it when closed or expired (seed 004) and
+        ends a wait for the customer."""
         if self.env.context.get("mail_auto_submitted"):
             # an out-of-office answer is kept, but is no activity of the customer
             return super().message_update(msg_dict, update_vals=update_vals)
@@ -56,7 +57,7 @@ class SupportTicket(models.Model):
         if self._support_is_customer(author):
             # a ticket archived with its group comes back to the queue
             self.filtered(lambda t: not t.active and not t.is_open).active = True
-            self._support_reopen_on_customer_reply()
+            self._support_resume_on_customer_reply()
         update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)
 

@@ -63,14 +63,17 @@ class SupportTicket(models.Model):
         sender (Odoo's stored ``partner_share``)."""
         return not partner or partner.sudo().partner_share
 
-    def _support_reopen_on_customer_reply(self):
-        """A customer's reply reopens a closed or expired ticket.
+    def _support_resume_on_customer_reply(self):
+        """A customer's reply reopens a closed or expired ticket, and ends
+        a wait for the customer (the targets' clock runs again).
 
         Used for replies posted from the portal (``_message_post_after_hook``
-        below) and meant for e-mail replies too (``message_update``). The
-        customer has no write access: reopening is the desk's answer to their
-        reply, not an edit made with their rights, hence ``sudo()``.
+        in ``support_ticket_posting.py``) and for e-mail replies
+        (``message_update``). The customer has no write access: this is the
+        desk's answer to their reply, not an edit made with their rights,
+        hence ``sudo()``.
         """
         done = self.filtered(lambda t: not t.is_open)
         done.sudo().action_reopen()
+        (self - done).sudo()._end_wait_for_customer()
         return done

@@ -83,8 +83,8 @@ class SupportTicket(models.Model):
             and self.env.user.share
             and self._support_is_customer_message(message)
         ):
-            self._support_reopen_on_customer_reply()
-            # as for e-mail replies; sudo: see _support_reopen_on_customer_reply
+            self._support_resume_on_customer_reply()
+            # as for e-mail replies; sudo: see _support_resume_on_customer_reply
             self.sudo().date_last_activity = fields.Datetime.now()
         return res
 

@@ -227,15 +227,27 @@ class SupportTicket(models.Model):
             ticket._workflow_write_vals(vals)
         return True
 
+    def _state_when_handled_again(self):
+        """The state of a ticket handled again (reopened, or answered while
+        waiting for the customer): In Progress with its operator, New (the
+        queue) without one."""
+        self.ensure_one()
+        return "in_progress" if self.user_id else "new"
+
     def action_reopen(self):
         reopen = self.filtered(lambda t: not t.is_open)
         for ticket in reopen:
             ticket._workflow_write_vals(
-                {
-                    "state": "in_progress" if ticket.user_id else "new",
-                    "date_closed": False,
-                }
+                {"state": ticket._state_when_handled_again(), "date_closed": False}
             )
+        return True
+
+    def _end_wait_for_customer(self):
+        """The customer answered: a ticket waiting for them is handled
+        again, as a reopened one is (seed 004), and the targets' clock
+        runs again."""
+        for ticket in self.filtered(lambda t: t.state == "waiting"):
+            ticket._workflow_write_vals({"state": ticket._state_when_handled_again()})
         return True
 
     # --- Expiry ---
