@@ -1,8 +1,9 @@
 """The customer's side on the portal (issue 15): a request carries files;
 it is acknowledged with a link that opens it; the customer closes it with
 "Solved" and reopens it by replying. Through real HTTP requests, from the
-rendered pages; "Solved" is the customers' only (the portal record rule's
-readers), for anyone else a refusal that changes nothing."""
+rendered pages; "Solved" closes the customer's own request (its requester,
+or their organization's own account), by their account or, for a visitor,
+by the ticket's link; for anyone else a refusal that changes nothing."""
 
 from odoo import http
 from odoo.exceptions import AccessError
@@ -32,20 +33,24 @@ class CustomerPortalCase(RpcTransportsMixin, PortalRenderCase):
         _response, tree = self.page(ticket.access_url)
         return tree.xpath("//form[contains(@class, 'o_support_solve_form')]")
 
-    def solve(self, ticket, **kwargs):
+    def solve(self, ticket, url=None):
         """Press "Solved" on the ticket's page, as the browser sends it."""
-        _response, tree = self.page(ticket.access_url)
+        _response, tree = self.page(url or ticket.access_url)
         [form] = tree.xpath("//form[contains(@class, 'o_support_solve_form')]")
         self.assertEqual(form.get("action"), SOLVE.format(ticket.id))
         return self.page(form.get("action"), data=dict(form.form_values()))
 
-    def post_solve(self, ticket):
+    def post_solve(self, ticket, **data):
         """The route called directly, with a valid CSRF token."""
         return self.url_open(
             SOLVE.format(ticket.id),
-            data={"csrf_token": http.Request.csrf_token(self)},
+            data={"csrf_token": http.Request.csrf_token(self), **data},
             allow_redirects=False,
         )
+
+    def assertRefusedToMy(self, response):
+        self.assertEqual(response.status_code, 303)
+        self.assertTrue(response.headers["Location"].endswith("/my"))
 
 
 class TestRequestWithFiles(CustomerPortalCase):
@@ -174,19 +179,44 @@ class TestSolved(CustomerPortalCase):
         self.post_from_portal(ticket, "Di nuovo fermo.")
         self.assertEqual(ticket.state, "in_progress")
 
-    def test_a_colleague_of_the_organization_closes_it_too(self):
-        colleague_user = self.env["res.users"].create(
+    def test_a_colleagues_request_is_answered_but_not_closed(self):
+        # their own ticket: Mario reads and answers Lucia's request (his
+        # organization's), but closing it is Lucia's word
+        ticket = self.colleague_ticket
+        self.login_portal()
+        self.assertFalse(self.solve_button(ticket))
+        self.assertRefusedToMy(self.post_solve(ticket))
+        self.assertEqual(ticket.state, "new")
+        with self.assertRaises(AccessError) as caught:
+            ticket.with_user(self.portal_user).action_customer_solve()
+        self.assertIn('"Solved" closes your own requests only', str(caught.exception))
+        self.assertEqual(ticket.state, "new")
+        # his own request, he closes
+        self.assertTrue(self.solve_button(self.own_ticket))
+
+    def test_the_organizations_own_account_closes_its_requests(self):
+        # an account of Acme itself (its commercial entity), not of a person
+        acme_user = self.env["res.users"].create(
             {
-                "name": "Anna Verdi",
-                "login": "t_portal_acme_2",
-                "password": "t_portal_acme_2",
-                "parent_id": self.acme.id,
+                "name": "Acme Helpdesk Account",
+                "login": "t_portal_acme_org",
+                "password": "t_portal_acme_org",
+                "partner_id": self.acme.id,
                 "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
             }
         )
-        self.authenticate(colleague_user.login, colleague_user.login)
+        self.authenticate(acme_user.login, acme_user.login)
         self.solve(self.own_ticket)
         self.assertEqual(self.own_ticket.state, "closed")
+
+    def test_a_reply_ends_the_wait_for_the_customer(self):
+        ticket = self.own_ticket
+        ticket.with_user(self.resp_a).action_wait()
+        self.assertEqual(ticket.state, "waiting")
+        self.login_portal()
+        self.post_from_portal(ticket, "Ecco il modello: HP 4200.")
+        self.assertEqual(ticket.state, "in_progress")
+        self.assertEqual(ticket.user_id, self.resp_a)
 
     def test_another_organizations_customer_is_refused(self):
         self.authenticate(self.stranger_user.login, self.stranger_user.login)
@@ -208,19 +238,56 @@ class TestSolved(CustomerPortalCase):
                     tree.xpath("//form[contains(@class, 'o_support_solve_form')]")
                 )
 
-    def test_a_visitor_with_the_link_gets_no_button_and_cannot_solve(self):
+    def test_a_visitor_with_the_link_closes_it_in_the_requesters_name(self):
         ticket = self.own_ticket
         token = ticket.sudo()._portal_ensure_token()
         self.authenticate(None, None)
-        _response, tree = self.page(f"{ticket.access_url}?access_token={token}")
-        self.assertFalse(tree.xpath("//form[contains(@class, 'o_support_solve_form')]"))
-        response = self.url_open(
-            SOLVE.format(ticket.id),
-            data={"csrf_token": http.Request.csrf_token(self), "access_token": token},
-            allow_redirects=False,
+        url = f"{ticket.access_url}?access_token={token}"
+        response, tree = self.solve(ticket, url=url)
+        self.assertEqual(ticket.state, "closed")
+        [said] = ticket.message_ids.filtered(
+            lambda m: "Mario Rossi marked the request as solved." in m.body
         )
-        self.assertIn(response.status_code, (303, 302))
-        self.assertIn("/web/login", response.headers["Location"])
+        self.assertEqual(said.author_id, self.portal_user.partner_id)
+        # back on the ticket's page, through its link
+        self.assertIn(f"access_token={token}", response.url)
+        self.assertTrue(
+            tree.xpath("//div[contains(@class, 'o_support_closed_notice')]")
+        )
+
+    def test_a_visitor_without_the_right_token_is_refused(self):
+        ticket = self.own_ticket
+        ticket.sudo()._portal_ensure_token()
+        other_token = self.other_org_ticket.sudo()._portal_ensure_token()
+        self.authenticate(None, None)
+        for token in (None, "", "not-the-token", other_token):
+            with self.subTest(token=token):
+                data = {} if token is None else {"access_token": token}
+                response = self.post_solve(ticket, **data)
+                self.assertRefusedToMy(response)
+                self.assertNotIn(ticket.name, response.text)
+                self.assertEqual(ticket.state, "new")
+                self.assertFalse(
+                    ticket.message_ids.filtered(lambda m: "solved" in m.body)
+                )
+
+    def test_a_logged_in_customer_holding_anothers_link_is_decided_by_account(self):
+        # logged in, one acts as oneself (as Odoo's portal chatter posts):
+        # the link of another organization's request opens it, and no more
+        ticket = self.other_org_ticket
+        token = ticket.sudo()._portal_ensure_token()
+        self.login_portal()
+        url = f"{ticket.access_url}?access_token={token}"
+        _response, tree = self.page(url)
+        self.assertFalse(tree.xpath("//form[contains(@class, 'o_support_solve_form')]"))
+        self.assertRefusedToMy(self.post_solve(ticket, access_token=token))
+        self.assertEqual(ticket.state, "new")
+
+    def test_staff_holding_the_link_are_refused_too(self):
+        ticket = self.own_ticket
+        token = ticket.sudo()._portal_ensure_token()
+        self.authenticate(self.resp_a.login, self.resp_a.login)
+        self.assertRefusedToMy(self.post_solve(ticket, access_token=token))
         self.assertEqual(ticket.state, "new")
 
     def test_without_the_csrf_token_nothing_happens(self):

@@ -92,7 +92,7 @@ SHOTS = [
     (
         "portal_ticket.png",
         "customer",
-        "/my/tickets/{ticket_group_a_via_tal_dei_tali}",
+        "/my/tickets/{ticket_tech_a_firmware}",
         # the portal chatter lives in a shadow root, out of CSS's reach
         "js:document.querySelector('.o_support_solve_form')"
         " && document.querySelector('#chatterRoot')?.shadowRoot"

@@ -114,16 +114,23 @@ class SupportCustomerPortal(CustomerPortal):
 
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         user = request.env.user
+        if user._is_public():
+            # the page opened through _document_check_access: a visitor
+            # reaches it only with the ticket's token, the requester's link
+            may_solve = bool(access_token) and bool(ticket.partner_id)
+        else:
+            # a customer by their account: their own requests
+            may_solve = (
+                user.share
+                and ticket.with_user(user).has_access("read")
+                and ticket._support_is_own_request(user.partner_id)
+            )
         values = {
             "page_name": "ticket",
             "ticket": ticket,
             "user": user,
-            # "Solved": for a customer who reads the ticket by the rules,
-            # not for a visitor holding its link
-            "can_solve": ticket.is_open
-            and user.share
-            and not user._is_public()
-            and ticket.with_user(user).has_access("read"),
+            "can_solve": ticket.is_open and may_solve,
+            "solve_access_token": access_token if user._is_public() else None,
         }
         return self._get_page_view_values(
             ticket, access_token, values, "my_tickets_history", False, **kwargs
@@ -145,22 +152,36 @@ class SupportCustomerPortal(CustomerPortal):
     @http.route(
         ["/my/tickets/<int:ticket_id>/solve"],
         type="http",
-        auth="user",
+        auth="public",
         methods=["POST"],
         website=True,
     )
-    def portal_ticket_solve(self, ticket_id, **kw):
+    def portal_ticket_solve(self, ticket_id, access_token=None, **kw):
         """The customer's "Solved" button: the ticket is closed by the
-        workflow, for a customer who reads it (``action_customer_solve``)."""
-        ticket = request.env["support.ticket"].browse(ticket_id)
+        workflow, for a customer's own request (``action_customer_solve``),
+        or for a visitor holding the ticket's link, its token checked as
+        Odoo's portal checks it; the link is the requester's, in whose name
+        it is closed (as Odoo's portal chatter posts a link holder's
+        messages)."""
+        page = f"/my/tickets/{ticket_id}"
         try:
-            ticket.action_customer_solve()
+            if request.env.user._is_public():
+                ticket_sudo = self._document_check_access(
+                    "support.ticket", ticket_id, access_token=access_token
+                )
+                if not ticket_sudo.partner_id:
+                    # no requester: nobody the link could speak for
+                    return request.redirect("/my")
+                page = ticket_sudo.get_portal_url()
+                ticket_sudo._support_mark_solved(ticket_sudo.partner_id)
+            else:
+                request.env["support.ticket"].browse(ticket_id).action_customer_solve()
         except (AccessError, MissingError):
             return request.redirect("/my")
         except UserError:
             # already closed: the page says so
-            return request.redirect(f"/my/tickets/{ticket_id}")
-        return request.redirect(f"/my/tickets/{ticket_id}")
+            return request.redirect(page)
+        return request.redirect(page)
 
     # ------------------------------------------------------------------
     # Ask for help

@@ -122,22 +122,53 @@ class SupportTicket(models.Model):
     def action_customer_solve(self):
         """The customer's "Solved" (portal): close the ticket they asked.
 
-        For the customers who read the ticket (the portal record rule: the
-        requester and their organization's portal users), who may change
-        nothing of it: closing is the desk's answer to their word, checked
-        here and written by the workflow as the desk. Staff close with
-        Close, with their own rights. A reply reopens it.
+        For a customer's own requests (``_support_is_own_request``: its
+        requester, or the requester's organization's own account) that they
+        read by the portal record rule. Their organization's other portal
+        users read and answer it, but do not close a colleague's request.
+        Customers may change nothing of a ticket: closing is the desk's
+        answer to their word, checked here and written by the workflow as
+        the desk. Staff close with Close, with their own rights. A reply
+        reopens it. A visitor holding the ticket's link closes it from the
+        portal page (``controllers/portal.py``), in the requester's name.
         """
-        if not self.env.user.share or self.env.user._is_public():
+        user = self.env.user
+        if not user.share or user._is_public():
             raise AccessError(
                 self.env._(
                     '"Solved" is the customer\'s button: close the ticket with "Close".'
                 )
             )
         self.check_access("read")
+        others = self.filtered(lambda t: not t._support_is_own_request(user.partner_id))
+        if others:
+            raise AccessError(
+                self.env._(
+                    '"Solved" closes your own requests only: %(tickets)s was '
+                    "asked by someone else. Reply to it instead.",
+                    tickets=", ".join(others.mapped("number")),
+                )
+            )
+        self.sudo()._support_mark_solved(user.partner_id)
+        return True
+
+    def _support_is_own_request(self, partner):
+        """Whether ``partner`` asked for the ticket: its requester, or the
+        requester's organization itself (its commercial entity's own
+        account), as SPEC's "the customer closes their own ticket"."""
+        self.ensure_one()
+        requester = self.sudo().partner_id
+        return bool(requester) and partner in (
+            requester | requester.commercial_partner_id
+        )
+
+    def _support_mark_solved(self, author):
+        """Close the tickets, as the desk, on the word of their customer
+        ``author``: the checks are the caller's (``action_customer_solve``,
+        or the portal's check of the ticket's token)."""
         # the rows locked as the workflow buttons lock them: an operator
         # taking the ticket this very moment is not overwritten
-        self.sudo()._support_lock()
+        self._support_lock()
         done = self.filtered(lambda t: not t.is_open)
         if done:
             raise UserError(
@@ -147,8 +178,7 @@ class SupportTicket(models.Model):
                 )
             )
         now = fields.Datetime.now()
-        author = self.env.user.partner_id
-        for ticket in self.sudo():
+        for ticket in self:
             ticket._workflow_write_vals({"state": "closed", "date_closed": now})
             ticket.message_post(
                 body=self.env._("%s marked the request as solved.", author.name),
