@@ -3,7 +3,16 @@
 to end, so that "how many working hours between two moments" and "the
 moment N working hours after another" are a subtraction and a bisection,
 whatever the number of tickets asked about. Used by the expiry and the
-response-time targets (models/support_ticket_sla.py)."""
+response-time targets (models/support_ticket_sla.py).
+
+Why not ``resource.calendar.plan_hours`` per ticket: each call reads the
+calendar's intervals afresh (``_work_intervals_batch``, a search of its
+leaves each time) 14 days at a time, and a ticket needs several moments
+(both deadlines, their at-risk moments). A line reads the intervals once
+per 60 days, through the same ``_work_intervals_batch``, and
+``_compute_sla`` builds one line per team for a whole batch of tickets:
+the calendar is read once per team and batch (per 60 days it spans), and
+every deadline is a bisection (bench/README.md, "Escalation")."""
 
 import bisect
 from datetime import timedelta
