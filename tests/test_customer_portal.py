@@ -271,6 +271,16 @@ class TestSolved(CustomerPortalCase):
                     ticket.message_ids.filtered(lambda m: "solved" in m.body)
                 )
 
+    def test_the_link_of_a_former_requester_closes_nothing(self):
+        # a new requester gets a new token: the link mailed before is dead
+        ticket = self.own_ticket
+        token = ticket.sudo()._portal_ensure_token()
+        ticket.partner_id = self.colleague
+        self.assertNotEqual(ticket.sudo().access_token, token)
+        self.authenticate(None, None)
+        self.assertRefusedToMy(self.post_solve(ticket, access_token=token))
+        self.assertEqual(ticket.state, "new")
+
     def test_a_logged_in_customer_holding_anothers_link_is_decided_by_account(self):
         # logged in, one acts as oneself (as Odoo's portal chatter posts):
         # the link of another organization's request opens it, and no more
