@@ -118,6 +118,18 @@ registry.category("web_tour.tours").add("support_team_queue_desk_team_card", {
 registry.category("web_tour.tours").add("support_team_queue_desk_no_group", {
     steps: () => [
         {
+            // at the browser's 1366 px, beside the side panel: 90 px when
+            // every short value had a default width
+            content: "Beside the side panel, the subject keeps room to be read",
+            trigger: ".o_list_renderer th[data-name=name]",
+            run() {
+                const subject = this.anchor.getBoundingClientRect().width;
+                if (subject < 120) {
+                    throw new Error(`The subject's column is ${subject}px wide`);
+                }
+            },
+        },
+        {
             content: "The side panel lists the groups, and No group with its count",
             trigger: ".o_search_panel_category_value:contains('Gruppo B') ~ .o_search_panel_category_value:contains('No group'):has(.o_search_panel_counter)",
         },
