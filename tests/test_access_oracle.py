@@ -17,10 +17,11 @@ a membership, a team setting, a ticket's owner, a rule archived) and checked
 again in the same transaction: the spec promises that every change applies
 on the next request, with nothing to recalculate.
 
-Odoo's answers: read through ``search`` (the SQL path) and ``has_access``
-(record rules on given records), write and unlink through ``has_access``,
-create by creating a ticket in each team in a savepoint, and, for one pair
-per desk, an actual ``write`` in a savepoint.
+Odoo's answers: read through ``search`` (the SQL path), ``search_count``
+(over tickets in varied states and companies, some archived) and
+``has_access`` (record rules on given records), write and unlink through
+``has_access``, create by creating a ticket in each team in a savepoint,
+and, for one pair per desk, an actual ``write`` in a savepoint.
 
 In CI: ``STQ_ORACLE_EXAMPLES`` desks (30 by default, derandomized, so the
 same ones on every run); ``STQ_ORACLE_EXAMPLES=500`` for a longer run.
@@ -52,6 +53,8 @@ NONE, READONLY, AGENT, MANAGER, SUPERVISOR, ADMIN = range(len(PROFILES))
 QUEUE_MODES = ["dispatch", "open"]
 ACCESS_LEVELS = ["private", "public_read", "public_write", "public_full"]
 OPERATIONS = ("read", "write", "unlink")
+STATES = ["new", "in_progress", "waiting", "closed", "expired"]
+OPEN = ["new", "in_progress", "waiting"]
 
 
 # ---------------------------------------------------------------------------
@@ -453,6 +456,7 @@ class TestAccessOracle(SupportCase):
         cls.profile_groups = [env.ref("base.group_user")] + [
             env.ref(f"{MODULE}.group_support_{name}") for name in PROFILES[1:]
         ]
+        cls.other_company = env["res.company"].create({"name": "Oracle Company B"})
 
     @classmethod
     def tearDownClass(cls):
@@ -728,6 +732,122 @@ class TestAccessOracle(SupportCase):
             mismatches.append(f"{stage}: user 0 ticket 0 actual write: {wrote}")
         return mismatches
 
+    def compare_counts(self, desk, odoo, stage):
+        """``search_count`` as each user, against ``len(search)`` and the
+        oracle, the tickets spread over states, two companies (and none),
+        some archived: with and without archived tickets, in one company and
+        in both, for several filters and with a limit. Odoo counts an
+        operator's tickets branch by branch of their rules (a UNION ALL of
+        disjoint branches), so every count is checked, not only the search.
+        """
+        oracle = Oracle(desk)
+        tickets = odoo["tickets"]
+        main, other = self.env.company, self.other_company
+        shift = 0 if stage == "built" else 1
+        facts = [
+            {
+                "state": STATES[(t + shift) % len(STATES)],
+                "active": (t + shift) % 3 != 2,
+                "company": (main, other, main, None)[(t + shift) % 4],
+            }
+            for t in range(len(tickets))
+        ]
+        groups, users = odoo["groups"], odoo["users"]
+        filters = [
+            ("all", [], lambda spec, fact: True),
+            ("open", [("state", "in", OPEN)], lambda spec, fact: fact["state"] in OPEN),
+            ("closed", [("state", "=", "closed")], lambda s, f: f["state"] == "closed"),
+            ("no operator", [("user_id", "=", False)], lambda s, f: s["user"] is None),
+            ("no group", [("group_id", "=", False)], lambda s, f: s["group"] is None),
+            (
+                "a group",
+                [("group_id", "!=", False)],
+                lambda s, f: s["group"] is not None,
+            ),
+            (
+                "queue or open",
+                ["|", ("user_id", "=", False), ("state", "in", OPEN)],
+                lambda s, f: s["user"] is None or f["state"] in OPEN,
+            ),
+        ]
+        if groups:
+            filters.append(
+                (
+                    "group 0",
+                    [("group_id", "=", groups[0].id)],
+                    lambda s, f: s["group"] == 0,
+                )
+            )
+        mismatches = []
+        savepoint = self.env.cr.savepoint()
+        try:
+            self.env.flush_all()
+            users.write({"company_ids": [Command.link(other.id)]})
+            for ticket, fact in zip(tickets, facts, strict=True):
+                self.env.cr.execute(
+                    "UPDATE support_ticket SET state = %s, active = %s, "
+                    "company_id = %s WHERE id = %s",
+                    [
+                        fact["state"],
+                        fact["active"],
+                        fact["company"] and fact["company"].id,
+                        ticket.id,
+                    ],
+                )
+            self.env.invalidate_all()
+            for u, user in enumerate(users):
+                Ticket = self.env["support.ticket"].with_user(user)
+                if oracle.profile(u) < READONLY:
+                    with self.assertRaises(AccessError):
+                        Ticket.search_count([])
+                    continue
+                for companies, active_test in (
+                    (main, True),
+                    (main, False),
+                    (main | other, True),
+                    (main | other, False),
+                ):
+                    Scoped = Ticket.with_context(
+                        allowed_company_ids=companies.ids, active_test=active_test
+                    )
+                    for name, domain, matches in filters:
+                        domain = [("id", "in", tickets.ids), *domain]
+                        expected = sum(
+                            oracle.allowed(u, spec, "read")
+                            and (not fact["company"] or fact["company"] in companies)
+                            and (fact["active"] or not active_test)
+                            and matches(spec, fact)
+                            for spec, fact in zip(desk["tickets"], facts, strict=True)
+                        )
+                        got = {
+                            "count": Scoped.search_count(domain),
+                            "len(search)": len(Scoped.search(domain)),
+                            "count, limit 2": Scoped.search_count(domain, limit=2),
+                        }
+                        wanted = {
+                            "count": expected,
+                            "len(search)": expected,
+                            "count, limit 2": min(expected, 2),
+                        }
+                        self.checks["count"] += len(got)
+                        if name == "all":
+                            branches = Scoped._support_disjoint_rule_branches(
+                                Scoped._search(domain)
+                            )
+                            self.checks["count by branches"] += branches is not None
+                        for check, value in got.items():
+                            if value != wanted[check]:
+                                mismatches.append(
+                                    f"{stage}: user {u} {check} of {name!r} "
+                                    f"(companies {companies.ids}, active_test "
+                                    f"{active_test}): odoo {value}, oracle "
+                                    f"{wanted[check]}"
+                                )
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+        return mismatches
+
     def test_odoo_agrees_with_the_oracle(self):
         @settings(
             max_examples=EXAMPLES,
@@ -759,6 +879,8 @@ class TestAccessOracle(SupportCase):
             "7-share-write",
         }
         self.assertEqual(reasons - set(self.reasons_seen), set())
+        # the counts went through the rules' branches, not only Odoo's count
+        self.assertGreater(self.checks["count by branches"], EXAMPLES)
 
     def check_desk(self, desk):
         type(self).examples += 1
@@ -767,6 +889,7 @@ class TestAccessOracle(SupportCase):
             odoo = self.build(desk)
             self.env.flush_all()
             mismatches = self.compare(desk, odoo, "built")
+            mismatches += self.compare_counts(desk, odoo, "built")
             desk = {**desk, "users": [dict(u) for u in desk["users"]]}
             desk.update(
                 roles=[dict(r) for r in desk["roles"]],
@@ -776,7 +899,9 @@ class TestAccessOracle(SupportCase):
                 tickets=[dict(t) for t in desk["tickets"]],
             )
             if self.apply_change(desk, odoo):
-                mismatches += self.compare(desk, odoo, f"after {desk['change']}")
+                stage = f"after {desk['change']}"
+                mismatches += self.compare(desk, odoo, stage)
+                mismatches += self.compare_counts(desk, odoo, stage)
             self.assertFalse(mismatches, "\n".join(mismatches[:20]))
         finally:
             # undo the desk: the next example starts from the seed again

@@ -1,7 +1,8 @@
 """The queue page's index (bench/README.md): the open tickets in the list's
 order, so that a page is read off the index instead of sorting every open
-ticket; and the open tickets by group and by holder, which an operator's
-count reads. The planner only picks them on large tables, which the
+ticket; and the open tickets by holder and by group, with the columns the
+rules read, which an operator's search and each branch of their count
+read. The planner only picks them on large tables, which the
 benchmark measures; here, that they exist and match the model's order and
 the queries the rules generate."""
 
@@ -26,11 +27,9 @@ class TestQueueIndex(SupportCase):
         )
         self.assertIn("WHERE (active AND is_open)", definition)
 
-    def test_an_operators_count_reads_the_open_tickets_indexes(self):
-        # 20,000 tickets, a third open, spread over other groups and
-        # holders: the technician's count must find their few tickets
-        # through the open tickets' indexes, which only works if the rules'
-        # SQL implies the indexes' predicate (active AND is_open).
+    def bulk_tickets(self):
+        """20,000 tickets, a third open, spread over other groups and
+        holders; a fiftieth in Gruppo A, a seventieth held by Anna."""
         other = self.env.ref("base.user_admin")
         self.env.cr.execute(
             """
@@ -54,13 +53,84 @@ class TestQueueIndex(SupportCase):
             },
         )
         self.env.cr.execute("ANALYZE support_ticket")
+
+    def plan(self, sql):
+        self.env.cr.execute(SQL("EXPLAIN %s", sql))
+        return "\n".join(row[0] for row in self.env.cr.fetchall())
+
+    def test_an_operators_search_reads_the_open_tickets_indexes(self):
+        # The technician's search must find their few tickets through the
+        # open tickets' indexes, which only works if the rules' SQL implies
+        # the indexes' predicate (active AND is_open).
+        self.bulk_tickets()
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
         query = Ticket._search([("is_open", "=", True)], limit=10001)
-        self.env.cr.execute(SQL("EXPLAIN %s", query.select()))
-        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        plan = self.plan(query.select())
         self.assertIn("Bitmap Index Scan on support_ticket_open_group_index", plan)
         self.assertIn("Bitmap Index Scan on support_ticket_open_user_index", plan)
         self.assertIn(f"Index Cond: (group_id = {self.group_a.id})", plan)
+
+    def test_an_operators_count_reads_each_branch_off_its_index(self):
+        # The count as search_count writes it: one branch per rule that
+        # reaches something (Anna's own tickets, then Gruppo A's that are
+        # not hers), each read through its own index, never the table in
+        # full.
+        self.bulk_tickets()
+        Ticket = self.env["support.ticket"].with_user(self.tech_a)
+        domain = [("is_open", "=", True)]
+        branches = Ticket._support_disjoint_rule_branches(
+            Ticket._search(domain, limit=10001)
+        )
+        self.assertEqual(len(branches), 2)
+        plan = self.plan(SQL(" UNION ALL ").join(branches))
+        self.assertIn("Append", plan)
+        self.assertNotIn("Seq Scan", plan)
+        self.assertRegex(
+            plan, r"Index (Only )?Scan using support_ticket_open_user_index"
+        )
+        self.assertRegex(
+            plan, r"Index (Only )?Scan using support_ticket_open_group_index"
+        )
+        self.assertIn(f"Index Cond: (user_id = {self.tech_a.id})", plan)
+        self.assertIn(f"Index Cond: (group_id = {self.group_a.id})", plan)
+        self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
+
+    def test_the_open_tickets_indexes_carry_the_rules_columns(self):
+        # what lets a branch of the count be read off the index alone
+        self.env.cr.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
+            [("support_ticket_open_user_index", "support_ticket_open_group_index")],
+        )
+        definitions = dict(self.env.cr.fetchall())
+        self.assertIn(
+            "(user_id) INCLUDE (group_id, team_id, company_id)",
+            definitions["support_ticket_open_user_index"],
+        )
+        self.assertIn(
+            "(group_id) INCLUDE (user_id, team_id, company_id)",
+            definitions["support_ticket_open_group_index"],
+        )
+        for definition in definitions.values():
+            self.assertIn("WHERE (active AND", definition)
+
+    def test_an_upgrade_replaces_the_open_tickets_indexes(self):
+        cr = self.env.cr
+        for column in ("user", "group"):
+            cr.execute(f"DROP INDEX support_ticket_open_{column}_index")
+            cr.execute(
+                f"CREATE INDEX support_ticket_open_{column}_index "
+                f"ON support_ticket ({column}_id) WHERE active"
+            )
+        self.env["support.ticket"].init()
+        cr.execute(
+            "SELECT count(*) FROM pg_indexes WHERE indexname IN %s "
+            "AND indexdef LIKE %s",
+            [
+                ("support_ticket_open_user_index", "support_ticket_open_group_index"),
+                "%INCLUDE%",
+            ],
+        )
+        self.assertEqual(cr.fetchone()[0], 2)
 
     def test_an_upgrade_replaces_the_first_queue_index(self):
         cr = self.env.cr
