@@ -12,6 +12,11 @@ class _ReachedIds(tuple):
     (``SupportRuleEngine._support_resolve_rule_domain``)."""
 
 
+# beyond that many branches, a count's UNION ALL costs more to plan than it
+# saves: the remaining branches keep their inner ORs
+_MOST_BRANCHES = 12
+
+
 def _operands(domain, operator):
     """The operands of the top-level ``operator`` (``&`` or ``|``) of a
     normalized domain, nested ones included: each a normalized domain."""
@@ -177,17 +182,32 @@ class SupportRuleEngine(models.AbstractModel):
     def _support_rule_branches(self, domain):
         """``domain`` (normalized) as ``common AND (branch OR branch ...)``,
         on its top-level OR of the most branches: ``(common, branches)``,
-        without the branches that match nothing or repeat another."""
+        without the branches that match nothing or repeat another, and
+        with a branch's own OR taken as branches of their own."""
         conjuncts = _operands(domain, "&")
         alternatives = [_operands(conjunct, "|") for conjunct in conjuncts]
         widest = max(range(len(conjuncts)), key=lambda i: len(alternatives[i]))
         common = expression.AND(
             [conjunct for i, conjunct in enumerate(conjuncts) if i != widest]
         )
-        branches = []
-        for branch in alternatives[widest]:
-            if not expression.is_false(self, branch) and branch not in branches:
+        branches, pending = [], list(alternatives[widest])
+        while pending:
+            branch = pending.pop(0)
+            if expression.is_false(self, branch) or branch in branches:
+                continue
+            # a branch with an OR of its own (a sharing rule's sources:
+            # its team AND (its group OR its users)) is taken as as many
+            # branches, each of which one index serves
+            parts = _operands(branch, "&")
+            inner = next((part for part in parts if part[0] == "|"), None)
+            if inner is None or len(branches) + len(pending) >= _MOST_BRANCHES:
                 branches.append(branch)
+                continue
+            others = [part for part in parts if part is not inner]
+            pending[:0] = [
+                expression.AND([*others, alternative])
+                for alternative in _operands(inner, "|")
+            ]
         return common, branches
 
     @api.model
