@@ -95,6 +95,18 @@ class TestQueueIndex(SupportCase):
         self.assertIn(f"Index Cond: (group_id = {self.group_a.id})", plan)
         self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
 
+    def test_a_count_with_no_or_to_take_apart_is_odoos_own(self):
+        # the superuser applies no rule; a supervisor's rules come down to
+        # the company rule: both counts are Odoo's, as the search writes it
+        domain = [("state", "in", OPEN_STATES)]
+        for Ticket in (
+            self.env["support.ticket"].sudo(),
+            self.env["support.ticket"].with_user(self.supervisor),
+        ):
+            query = Ticket._search(domain)
+            self.assertIsNone(Ticket._support_disjoint_rule_branches(query))
+            self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
+
     def test_the_open_tickets_indexes_carry_the_rules_columns(self):
         # what lets a branch of the count be read off the index alone
         self.env.cr.execute(
