@@ -200,14 +200,12 @@ class SupportRuleEngine(models.AbstractModel):
             # branches, each of which one index serves
             parts = _operands(branch, "&")
             inner = next((part for part in parts if part[0] == "|"), None)
-            if inner is None or len(branches) + len(pending) >= _MOST_BRANCHES:
+            split = _operands(inner, "|") if inner is not None else ()
+            if not split or len(branches) + len(pending) + len(split) > _MOST_BRANCHES:
                 branches.append(branch)
                 continue
             others = [part for part in parts if part is not inner]
-            pending[:0] = [
-                expression.AND([*others, alternative])
-                for alternative in _operands(inner, "|")
-            ]
+            pending[:0] = [expression.AND([*others, part]) for part in split]
         return common, branches
 
     @api.model
