@@ -98,7 +98,7 @@ class TestQueueIndex(SupportCase):
     def test_a_count_with_no_or_to_take_apart_is_odoos_own(self):
         # the superuser applies no rule; a supervisor's rules come down to
         # the company rule: both counts are Odoo's, as the search writes it
-        domain = [("state", "in", OPEN_STATES)]
+        domain = [("is_open", "=", True)]
         for Ticket in (
             self.env["support.ticket"].sudo(),
             self.env["support.ticket"].with_user(self.supervisor),
