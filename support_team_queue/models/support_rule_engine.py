@@ -292,7 +292,8 @@ class SupportRuleEngine(models.AbstractModel):
         replaced by the ids it reaches (``('group_id', 'in', [...])``), and
         each searchable computed field by the domain its search method
         returns, resolved the same way. The ids of every path are read in
-        one query."""
+        one query; a path reaching more than ``_SUPPORT_RESOLVED_IDS_MAX``
+        stays its sub-query (``('user_id', 'in', SQL)``)."""
         reached = {}  # (field, path, operator, value) -> comodel query
         template = self._support_rule_domain_template(domain, reached)
         if not reached:
@@ -304,13 +305,30 @@ class SupportRuleEngine(models.AbstractModel):
                 SQL(", ").join(SQL("ARRAY(%s)", reached[key].select()) for key in keys),
             )
         )
-        ids = dict(zip(keys, row, strict=True))
+        resolved = {}
+        for key, ids in zip(keys, row, strict=True):
+            # Past _SUPPORT_RESOLVED_IDS_MAX ids, the path stays a sub-query
+            # (its SQL names only the few ids of the path's own conditions,
+            # e.g. roles): the cached entry stays small.
+            resolved[key] = (
+                reached[key].subselect()
+                if len(ids) > self._SUPPORT_RESOLVED_IDS_MAX
+                else sorted(ids)
+            )
         return [
-            (term[0], "in", sorted(ids[term[2]]))
+            (term[0], "in", resolved[term[2]])
             if isinstance(term, tuple) and isinstance(term[2], _ReachedIds)
             else term
             for term in template
         ]
+
+    # The resolved domains are cached per user (``_support_resolved_rules_at``)
+    # in Odoo's ormcache, an LRU bounded by its number of entries, not by
+    # their size: a manager high in the role tree reaches thousands of
+    # subordinates, as many ids in every entry of theirs. Such a user
+    # reaches so many tickets that the page's queries stop early with the
+    # sub-query too (bench/README.md, "The resolved rules' cache").
+    _SUPPORT_RESOLVED_IDS_MAX = 1000
 
     @api.model
     def _support_resolvable(self, term):

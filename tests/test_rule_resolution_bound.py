@@ -1,0 +1,95 @@
+"""Past its bound, a resolved path stays a sub-query, and decides the same.
+
+The resolved rules are cached per user in Odoo's ormcache, an LRU bounded
+by its number of entries, not their size; a path that reaches more ids
+than ``_SUPPORT_RESOLVED_IDS_MAX`` (a manager high in the role tree over
+thousands of subordinates) is kept as its sub-query instead of its ids
+(bench/README.md, "The resolved rules' cache"). Reaching that many ids
+takes thousands of users: here the bound is lowered to none, so that every
+path of every rule is over it, and the decisions are compared with Odoo's
+own, as ``test_rule_resolution`` does with the ids.
+"""
+
+from odoo.tools import SQL
+
+from .test_rule_resolution import TestRuleResolution
+
+
+class TestRuleResolutionPastTheBound(TestRuleResolution):
+    def setUp(self):
+        super().setUp()
+        engine = type(self.env["support.ticket"])
+        self.patch(engine, "_SUPPORT_RESOLVED_IDS_MAX", 0)
+        # the cache's key has no bound: entries of either kind stay apart
+        self.env.registry.clear_cache()
+        self.addCleanup(self.env.registry.clear_cache)
+
+    def resolved_read_rules(self, user):
+        domain = (
+            self.env["ir.rule"]
+            .with_user(user)
+            ._compute_domain("support.ticket", "read")
+        )
+        return (
+            self.env["support.ticket"].with_user(user)._support_resolved_rules(domain)
+        )
+
+    def test_paths_over_the_bound_stay_sub_queries(self):
+        # the call center's agent is in three groups (its own, nested in
+        # Gruppo A and Gruppo B) and an operator of the team
+        resolved = self.resolved_read_rules(self.callcenter)
+        values = {
+            term[0]: term[2]
+            for term in resolved
+            if isinstance(term, tuple) and term[1] == "in"
+        }
+        self.assertIsInstance(values["group_id"], SQL)
+        self.assertIsInstance(values["team_id"], SQL)
+        self.assertFalse(
+            [
+                term
+                for term in resolved
+                if isinstance(term, tuple)
+                and isinstance(term[2], list)
+                and term[0] in ("group_id", "team_id")
+                and term[2]
+            ],
+            resolved,
+        )
+        # and they reach what the ids reached
+        Ticket = self.env["support.ticket"].with_user(self.callcenter)
+        Ticket = Ticket.with_context(active_test=False)
+        found = Ticket.search([("id", "in", self.tickets.ids)])
+        self.assertEqual(set(found.ids), self.odoo_decision(self.callcenter, "read"))
+
+    def test_the_bound_keeps_the_cached_entry_small(self):
+        # a sub-query's SQL names what the path's own conditions name (here
+        # the roles below the manager's), not the users it reaches: one more
+        # subordinate changes what it reaches, not the entry
+        def superiors_sql():
+            resolved = self.resolved_read_rules(self.resp_a)
+            [sql] = [
+                term[2]
+                for term in resolved
+                if isinstance(term, tuple)
+                and term[0] == "user_id"
+                and isinstance(term[2], SQL)
+            ]
+            return sql
+
+        def reached(sql):
+            rows = self.env.execute_query(
+                SQL("SELECT id FROM res_users WHERE id IN %s", sql)
+            )
+            return {row[0] for row in rows}
+
+        before = superiors_sql()
+        self.assertEqual(reached(before), set(self.tech_a.ids))
+        newcomer = self.tech_a.copy(
+            {"login": "t_tech_a2", "support_role_id": self.role_tech_a.id}
+        )
+        after = superiors_sql()
+        self.assertIsNot(after, before)  # resolved again, under a new stamp
+        self.assertEqual(after.code, before.code)
+        self.assertEqual(after.params, before.params)
+        self.assertEqual(reached(after), {self.tech_a.id, newcomer.id})
