@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from tools.odoo_server import odoo_command
 
 BATCH = 5000
+TICKET_CHUNK = 100000  # tickets built in Python before they are inserted
 STATES = ["new", "in_progress", "waiting", "closed", "expired"]
 STATE_WEIGHTS = [15, 12, 8, 50, 15]
 
@@ -146,6 +147,10 @@ class TicketGenerator:
             )
         }
         for i in range(start, upto):
+            if len(rows) == TICKET_CHUNK:
+                # a million tickets: inserted by chunks, not held in memory
+                self.insert_tickets(rows, hd_rows)
+                rows, hd_rows = [], []
             state = rnd.choices(STATES, STATE_WEIGHTS)[0]
             r = rnd.random()
             if r < 0.6:
@@ -213,6 +218,14 @@ class TicketGenerator:
                     1,
                 )
             )
+        self.insert_tickets(rows, hd_rows)
+        self.ticket_count = upto
+        self.cr.execute("ANALYZE support_ticket")
+        self.cr.execute("ANALYZE helpdesk_ticket")
+        self.verify_ticket_figures()
+        log(f"tickets: {upto} (+ as many helpdesk tickets)")
+
+    def insert_tickets(self, rows, hd_rows):
         cols = [
             "number",
             "name",
@@ -263,11 +276,6 @@ class TicketGenerator:
             "write_uid",
         ]
         self.insert("helpdesk_ticket", hd_cols, hd_rows)
-        self.ticket_count = upto
-        self.cr.execute("ANALYZE support_ticket")
-        self.cr.execute("ANALYZE helpdesk_ticket")
-        self.verify_ticket_figures()
-        log(f"tickets: {upto} (+ as many helpdesk tickets)")
 
     def verify_ticket_figures(self, sample=500):
         """Check the figures written with SQL against the product's own

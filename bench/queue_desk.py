@@ -30,6 +30,8 @@ class Generator(TicketGenerator):
         root = self._role("Supervisor", None, 0)
         frontier = [root]
         cap = 16 if self.args.small else 64
+        if getattr(self.args, "large", False):
+            cap = 256
         for level in range(1, depth):
             # twice as many roles a level, at most ``cap``: a parent has one
             # to three children
@@ -400,6 +402,17 @@ class Generator(TicketGenerator):
             "team_admin": self.team_admin,
         }
         log(f"archetypes: {self.archetypes}")
+        # the manager with the most subordinates: the longest list of ids
+        # the rules can resolve (measured apart: bench/README.md)
+        cr.execute(
+            "SELECT u.id FROM res_users u "
+            "JOIN support_role_subtree_user_rel s ON s.role_id = u.support_role_id "
+            "WHERE u.id = ANY(%s) GROUP BY u.id ORDER BY count(*) DESC, u.id LIMIT 1",
+            [self.by_level.get(1, [])],
+        )
+        row = cr.fetchone()
+        self.top_manager = row[0] if row else None
+        log(f"top manager (most subordinates): {self.top_manager}")
 
     # --- variations ---
 

@@ -5,7 +5,9 @@ superuser (no record rules: the floor) and for helpdesk_mgmt's ticket list;
 the dashboard's group cards; and the plans PostgreSQL ran."""
 
 import gc
+import re
 import statistics
+import sys
 import time
 
 from queue_report import print_point
@@ -175,6 +177,134 @@ def explain(env, uid, model, domain):
     return result
 
 
+def deep_size(obj, seen=None):
+    """Bytes of ``obj`` and of everything it holds (``sys.getsizeof``,
+    each object once): an upper bound of what a cache entry keeps alive
+    (small ints and field names are shared with the rest of the process)."""
+    from odoo.tools import SQL
+
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, list | tuple | set | frozenset):
+        size += sum(deep_size(item, seen) for item in obj)
+    elif isinstance(obj, dict):
+        size += sum(deep_size(k, seen) + deep_size(v, seen) for k, v in obj.items())
+    elif isinstance(obj, SQL):
+        size += deep_size(obj.code, seen) + deep_size(obj.params, seen)
+    return size
+
+
+def cache_entry(env, uid):
+    """The user's entry in the resolved rules' cache (their read rules, as
+    ``_support_resolved_rules_at`` keeps them): its size in bytes, the
+    longest list of ids in it, and how many paths stayed sub-queries."""
+    from odoo.tools import SQL
+
+    Ticket = env["support.ticket"].with_user(uid)
+    domain = env["ir.rule"].with_user(uid)._compute_domain("support.ticket", "read")
+    if not domain:
+        return {"bytes": 0, "longest_ids": 0, "subqueries": 0, "terms": 0}
+    env.registry.clear_cache()
+    t0 = time.perf_counter()
+    resolved = Ticket._support_resolved_rules(domain)
+    resolve_ms = (time.perf_counter() - t0) * 1000
+    lists = [
+        term[2]
+        for term in resolved
+        if isinstance(term, tuple | list) and isinstance(term[2], list | tuple)
+    ]
+    return {
+        "bytes": deep_size(resolved),
+        "longest_ids": max(map(len, lists), default=0),
+        "subqueries": sum(
+            1
+            for term in resolved
+            if isinstance(term, tuple | list) and isinstance(term[2], SQL)
+        ),
+        "terms": len(resolved),
+        "resolve_ms": round(resolve_ms, 2),
+    }
+
+
+# '{1,2,...}' in plans, '(1, 2, ...)' in SQL
+LONG_ID_LIST = re.compile(r"\{(\d+,){20}(\d+,)+\d+\}|\((\d+, ){20}(\d+, )+\d+\)")
+
+
+def abridge_ids(explained):
+    """The plans and SQL with their long id lists cut short (a list of
+    thousands of subordinates' ids, written out in each line)."""
+
+    def cut(match):
+        text = match.group(0)
+        ids = text[1:-1].split(",")
+        return text[0] + ",".join(ids[:5]) + f",... {len(ids)} ids" + text[-1]
+
+    return {
+        name: {
+            "sql": LONG_ID_LIST.sub(cut, query["sql"]),
+            "plan": [LONG_ID_LIST.sub(cut, line) for line in query["plan"]],
+        }
+        for name, query in explained.items()
+    }
+
+
+class unbounded_resolution:
+    """Within it, every resolved path is kept as ids, however many (the
+    resolution before it was bounded), and the cache starts empty."""
+
+    def __init__(self, env):
+        self.env = env
+        self.cls = type(env["support.ticket"])
+
+    def __enter__(self):
+        self.saved = self.cls.__dict__.get("_SUPPORT_RESOLVED_IDS_MAX")
+        self.cls._SUPPORT_RESOLVED_IDS_MAX = float("inf")
+        self.env.registry.clear_cache()
+
+    def __exit__(self, *exc):
+        if self.saved is None:
+            del self.cls._SUPPORT_RESOLVED_IDS_MAX
+        else:
+            self.cls._SUPPORT_RESOLVED_IDS_MAX = self.saved
+        self.env.registry.clear_cache()
+
+
+def measure_cache(env, gen, runs):
+    """Each archetype's entry in the resolved rules' cache, the top
+    manager's (most subordinates) with and without the bound, and the top
+    manager's page both ways, beside the superuser's."""
+    users = dict(gen.archetypes, top_manager=gen.top_manager)
+    cache = {name: cache_entry(env, uid) for name, uid in users.items() if uid}
+    result = {
+        "bound_ids": type(env["support.ticket"])._SUPPORT_RESOLVED_IDS_MAX,
+        "entries": cache,
+    }
+    if not gen.top_manager:
+        return result
+    support = ("support.ticket", SUPPORT_DOMAIN, SUPPORT_SPEC)
+    targets = {
+        "superuser": (support[0], gen.archetypes["supervisor"], *support[1:], True),
+        "top_manager": (support[0], gen.top_manager, *support[1:], False),
+    }
+    # both ways alike: an empty cache, the entry resolved, then the rounds
+    with unbounded_resolution(env):
+        result["top_manager_unbounded"] = cache_entry(env, gen.top_manager)
+        unbounded = measure_all(env, targets, runs)
+        result["top_manager_unbounded_explain"] = abridge_ids(
+            explain(env, gen.top_manager, "support.ticket", SUPPORT_DOMAIN)
+        )
+    cache_entry(env, gen.top_manager)
+    bounded = measure_all(env, targets, runs)
+    result["top_manager_explain"] = explain(
+        env, gen.top_manager, "support.ticket", SUPPORT_DOMAIN
+    )
+    result["top_manager_page"] = {"bounded": bounded, "unbounded": unbounded}
+    return result
+
+
 def run_point(env, gen, label, runs, with_explain=False):
     env.cr.execute(
         "SELECT pg_total_relation_size('support_ticket'), "
@@ -229,5 +359,6 @@ def run_point(env, gen, label, runs, with_explain=False):
         point["explain"]["helpdesk_mgmt"] = explain(
             env, gen.archetypes[worst], "helpdesk.ticket", HELPDESK_DOMAIN
         )
+    point["cache"] = measure_cache(env, gen, runs)
     print_point(point)
     return point

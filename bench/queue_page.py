@@ -19,9 +19,15 @@ are cut from 200 to 20 (``--small``: 20 -> 5; tickets reassigned to the
 remaining groups) and finally the role tree is flattened from 8 levels to 2
 (same roles, same holders) to see what depth and group count cost.
 
+``--large``: 1,000,000 tickets (100k -> 1M), 20,000 users, 1,000 groups
+cut to 100, a role tree 10 levels deep. Each point also measures the
+resolved rules' cache: every archetype's entry and that of the manager
+with the most subordinates, whose page is measured with the entry bounded
+and not.
+
 Usage::
 
-    .venv/bin/python bench/queue_page.py [--small] [--db stq_bench] \
+    .venv/bin/python bench/queue_page.py [--small | --large] [--db stq_bench] \
         [--out bench/results.json]
 
 The last line printed is::
@@ -66,12 +72,28 @@ __all__ = [
 ]
 
 
+# sizes measured, users, groups (then cut to), depth of the role tree
+SHAPES = {
+    "small": ([2000, 5000, 10000], 200, 20, 5, 8),
+    "default": ([10000, 50000, 200000], 2000, 200, 20, 8),
+    "large": ([100000, 1000000], 20000, 1000, 100, 10),
+}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="stq_bench")
-    parser.add_argument("--small", action="store_true")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--small", action="store_true")
+    size.add_argument(
+        "--large",
+        action="store_true",
+        help="1,000,000 tickets, 20,000 users, 1,000 groups, a role tree 10 deep",
+    )
     parser.add_argument(
-        "--out", help="default bench/results.json, with --small results_small.json"
+        "--out",
+        help="default bench/results.json, with --small results_small.json, "
+        "with --large results_large.json",
     )
     parser.add_argument("--runs", type=int, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the database")
@@ -81,14 +103,17 @@ def main():
         help="skip the install: the database exists (fresh)",
     )
     args = parser.parse_args()
-    small = args.small
+    small, large = args.small, args.large
     if not args.out:
-        args.out = os.path.join(HERE, "results_small.json" if small else "results.json")
-    sizes = [2000, 5000, 10000] if small else [10000, 50000, 200000]
-    n_users = 200 if small else 2000
-    n_groups, n_groups_cut = (20, 5) if small else (200, 20)
-    depth = 8
-    runs = args.runs or (5 if small else 11)
+        args.out = os.path.join(
+            HERE,
+            "results_small.json"
+            if small
+            else ("results_large.json" if large else "results.json"),
+        )
+    shape = "small" if small else ("large" if large else "default")
+    sizes, n_users, n_groups, n_groups_cut, depth = SHAPES[shape]
+    runs = args.runs or (5 if small else (3 if large else 11))
     started = time.time()
 
     if not args.reuse:
@@ -104,9 +129,17 @@ def main():
     results = {
         "machine": machine(),
         "small": small,
+        "large": large,
         "command": " ".join(sys.argv),
         "points": [],
     }
+
+    def point_done(point):
+        # written after each point: a long run that stops keeps what it measured
+        results["points"].append(point)
+        with open(args.out, "w") as f:
+            json.dump(results, f, indent=1, default=str)
+
     try:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
@@ -123,7 +156,8 @@ def main():
             gen.customers(max(100, n_users))
             cr.commit()
             settle(args.db)
-            log(f"set-up generated in {time.time() - t0:.1f}s")
+            results["setup_s"] = round(time.time() - t0, 1)
+            log(f"set-up generated in {results['setup_s']}s")
             for size in sizes:
                 t0 = time.time()
                 gen.tickets(size)
@@ -131,7 +165,8 @@ def main():
                 settle(args.db)
                 generation = results.setdefault("generation_s", {})
                 generation[size] = round(time.time() - t0, 1)
-                results["points"].append(
+                log(f"{size} tickets generated in {generation[size]}s")
+                point_done(
                     run_point(
                         env,
                         gen,
@@ -145,7 +180,7 @@ def main():
             psql(args.db, "VACUUM ANALYZE support_ticket, helpdesk_ticket")
             settle(args.db)
             log("vacuumed")
-            results["points"].append(
+            point_done(
                 run_point(
                     env, gen, f"tickets {sizes[-1]}, vacuumed", runs, with_explain=True
                 )
@@ -153,15 +188,11 @@ def main():
             gen.cut_groups(n_groups_cut)
             cr.commit()
             settle(args.db)
-            results["points"].append(
-                run_point(env, gen, f"groups {n_groups_cut}", runs)
-            )
+            point_done(run_point(env, gen, f"groups {n_groups_cut}", runs))
             gen.flatten_roles()
             cr.commit()
             settle(args.db)
-            results["points"].append(
-                run_point(env, gen, "depth 2", runs, with_explain=True)
-            )
+            point_done(run_point(env, gen, "depth 2", runs, with_explain=True))
     finally:
         odoo.modules.registry.Registry.delete(args.db)
         odoo.sql_db.close_all()

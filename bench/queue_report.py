@@ -34,7 +34,29 @@ def print_point(p):
             f"dashboard (group cards) as {name}: {r['length']} cards, "
             f"{r['median_ms']:.1f} ms, {r['queries']} queries"
         )
+    print_cache(p["cache"])
     sys.stdout.flush()
+
+
+def print_cache(cache):
+    print(
+        f"resolved rules' cache (paths past {cache['bound_ids']} ids stay "
+        "sub-queries): bytes, longest id list, sub-queries"
+    )
+    entries = dict(cache["entries"])
+    if "top_manager_unbounded" in cache:
+        entries["top_manager unbounded"] = cache["top_manager_unbounded"]
+    for name, entry in entries.items():
+        print(
+            f"  {name:<24}{entry['bytes']:>10}{entry['longest_ids']:>8}"
+            f"{entry['subqueries']:>4}"
+        )
+    for bound, page in cache.get("top_manager_page", {}).items():
+        print(
+            f"top manager's page, {bound}: {page['top_manager']['median_ms']:.1f} ms "
+            f"({page['top_manager']['queries']} q, {page['top_manager']['length']} "
+            f"rows), superuser {page['superuser']['median_ms']:.1f} ms"
+        )
 
 
 def machine():
