@@ -132,10 +132,16 @@ class TestRuleResolution(SupportCase):
                     allowed = tickets._filtered_access(operation)
                     self.assertEqual(set(allowed.ids), expected)
                     if operation == "read":
-                        found = tickets.with_context(active_test=False).search(
-                            [("id", "in", self.tickets.ids)]
-                        )
+                        every = tickets.with_context(active_test=False)
+                        domain = [("id", "in", self.tickets.ids)]
+                        found = every.search(domain)
                         self.assertEqual(set(found.ids), expected)
+                        # the count, taken branch by branch where the
+                        # rules are an OR of them
+                        self.assertEqual(every.search_count(domain), len(expected))
+                        self.assertEqual(
+                            every.search_count(domain, limit=2), min(2, len(expected))
+                        )
 
     def test_every_rule_decides_something_here(self):
         # the comparison above is only worth the variety of its answers

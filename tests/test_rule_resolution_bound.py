@@ -61,6 +61,12 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
         Ticket = Ticket.with_context(active_test=False)
         found = Ticket.search([("id", "in", self.tickets.ids)])
         self.assertEqual(set(found.ids), self.odoo_decision(self.callcenter, "read"))
+        # and the count takes those sub-queries branch by branch
+        query = Ticket._search([("id", "in", self.tickets.ids)])
+        self.assertGreater(len(Ticket._support_disjoint_rule_branches(query)), 1)
+        self.assertEqual(
+            Ticket.search_count([("id", "in", self.tickets.ids)]), len(found)
+        )
 
     def test_the_bound_keeps_the_cached_entry_small(self):
         # a sub-query's SQL names what the path's own conditions name (here
