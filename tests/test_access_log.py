@@ -310,6 +310,23 @@ class TestAccessLog(AccessLogMixin, AccessFieldChangesMixin, SupportCase):
         both = Log.with_context(allowed_company_ids=[self.env.company.id, company_b.id])
         self.assertIn(on_user, both.search([("id", "in", lines.ids)]))
 
+    def test_an_archived_team_of_another_company_stays_out_of_sight(self):
+        """Archiving a team moves none of its lines into another company:
+        a line on a team of Azienda B stays unread by a Support
+        Administrator of the first company only."""
+        company_b, team_b = self.other_company_desk()
+        team_b.name = "Team Segreto B"
+        lines = self.new_lines(lambda: team_b.write({"ticket_access": "public_read"}))
+        self.assertTrue(lines)
+        self.assertEqual(lines.team_ids, team_b)
+        team_b.action_archive()
+        Log = self.env["support.access.log"].with_user(self.support_admin)
+        self.assertEqual(self.support_admin.company_ids, self.env.company)
+        self.assertFalse(Log.search([("id", "in", lines.ids)]))
+        self.assertFalse(Log.search([("record_name", "ilike", "Segreto")]))
+        with self.assertRaises(AccessError), mute_logger("odoo.models"):
+            lines.with_user(self.support_admin).read(["new_value"])
+
     def test_nobody_changes_the_log(self):
         line = self.new_lines(
             lambda: self.group_b.write({"user_ids": [Command.link(self.tech_a.id)]})

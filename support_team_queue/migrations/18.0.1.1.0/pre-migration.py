@@ -6,7 +6,7 @@ from odoo import SUPERUSER_ID, api
 
 FIXED_RULES = [
     # a line names every team it concerns: each must be of the reader's
-    # companies, not one of them
+    # companies (archived ones too), not one of them
     "support_team_queue.rule_support_access_log_company",
 ]
 
