@@ -9,8 +9,11 @@ access log, the access stamp), asks the same rights as the change, and
 names only tickets its viewer may read.
 """
 
+import contextlib
 import json
 import os
+import socket
+import threading
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -357,6 +360,75 @@ class TestPreviewChangesNothing(ImpactMixin, SupportCase):
             self.env["support.access.impact"].create(
                 {"model": "support.group", "res_id": self.group_a.id, "values": "[1]"}
             )
+
+
+class TestPreviewSendsNothing(ImpactMixin, SupportCase):
+    """What the change would tell (a live notice on the bus, an invitation
+    by e-mail) leaves with the change, on Apply, never with the preview."""
+
+    def bus_ids(self):
+        # the bus queues its notices until the commit: run the queue first
+        self.env.cr.precommit.run()
+        return set(self.env["bus.bus"].sudo().search([]).ids)
+
+    def test_a_previewed_change_puts_nothing_on_the_bus(self):
+        self.loner.notification_type = "email"
+        before = self.bus_ids()
+        impact = self.preview(self.loner, {"notification_type": "inbox"})
+        self.assertEqual(self.bus_ids(), before)
+        self.assertEqual(self.loner.notification_type, "email")
+        impact.action_apply()
+        self.assertNotEqual(self.bus_ids(), before)
+
+    @contextlib.contextmanager
+    def emails_sent(self):
+        """The connections made to the desk's mail server (one listening
+        here, which turns each away once counted)."""
+        listener = socket.create_server(("127.0.0.1", 0))
+        listener.settimeout(0.1)
+        self.env["ir.mail_server"].create(
+            {
+                "name": "Server di prova",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": listener.getsockname()[1],
+            }
+        )
+        sent, done = [], threading.Event()
+
+        def serve():
+            while not done.is_set():
+                try:
+                    connection, _address = listener.accept()
+                except TimeoutError:
+                    continue
+                with connection:
+                    connection.sendall(b"421 Server di prova: closing\r\n")
+                    sent.append(connection)
+
+        server = threading.Thread(target=serve)
+        server.start()
+        try:
+            yield sent
+        finally:
+            done.set()
+            server.join()
+            listener.close()
+
+    def test_a_previewed_user_is_sent_no_invitation(self):
+        values = {
+            "name": "Nuovo Tecnico",
+            "login": "nuovo_tecnico",
+            "email": "nuovo.tecnico@example.com",
+        }
+        with self.emails_sent() as sent, mute_logger("odoo.addons.mail.models"):
+            impact = self.preview(self.env["res.users"], values)
+            self.assertFalse(sent)
+            self.assertFalse(
+                self.env["res.users"].search([("login", "=", "nuovo_tecnico")])
+            )
+            # Apply invites the user, as the form's save would
+            impact.action_apply()
+            self.assertEqual(len(sent), 1)
 
 
 class TestPreviewRights(ImpactMixin, SupportCase):

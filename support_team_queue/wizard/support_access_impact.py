@@ -100,9 +100,13 @@ class SupportAccessImpact(models.TransientModel):
             raise UserError(self.env._("The record to change no longer exists."))
         return record
 
-    def _apply_change(self):
+    def _apply_change(self, previewing=False):
         """Write (or create) the proposed change as the current user."""
         record, values = self._target(), self._proposed_values()
+        if previewing:
+            # Odoo e-mails a new user's invitation at once, not after the
+            # commit: a previewed user is invited on Apply only
+            record = record.with_context(no_reset_password=True)
         if record:
             record.write(values)
             return record
@@ -210,7 +214,7 @@ class SupportAccessImpact(models.TransientModel):
         back)."""
         tickets_version = self._tickets_version()
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
-            record = self._apply_change()
+            record = self._apply_change(previewing=True)
             self.env.flush_all()
             # a change that rewrites tickets (their company, their team) may
             # concern anyone who reads them
@@ -269,7 +273,7 @@ class SupportAccessImpact(models.TransientModel):
         before_ids = self._readable_ids(impure)
         tickets_version = self._tickets_version()
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
-            record = self._apply_change()
+            record = self._apply_change(previewing=True)
             record_name = record.sudo().display_name
             self.env.flush_all()
             after = self._readable_domains(user_ids)
