@@ -350,10 +350,22 @@ class SupportAccessImpact(models.TransientModel):
         # what users read is what a search finds: active tickets only
         return self.env["support.ticket"].sudo().with_context(active_test=True)
 
+    def _viewer_tickets(self):
+        """The tickets as the viewer reads them: counts tell of nothing the
+        viewer may not read (another team's tickets that a sharing rule
+        would open, another company's)."""
+        Tickets = self.env["support.ticket"].with_context(active_test=True)
+        if Tickets.has_access("read"):
+            return Tickets
+        # an administrator of access rights without a Support profile
+        # changes users' roles and groups, and could give themselves every
+        # ticket: they are told of all of them
+        return self._sudo_tickets()
+
     def _counts(self, gained, lost):
-        """How many tickets each domain finds, in one query (the domains
-        name the ticket's own columns)."""
-        Tickets = self._sudo_tickets()
+        """How many tickets each domain finds among those the viewer may
+        read, in one query (the domains name the ticket's own columns)."""
+        Tickets = self._viewer_tickets()
         queries = Tickets._search(gained), Tickets._search(lost)
         if any(query._joins or len(query._tables) != 1 for query in queries):
             return Tickets.search_count(gained), Tickets.search_count(lost)
