@@ -10,13 +10,14 @@ resolves the rules after it, must not leave its (old) answer to the
 requests that come after.
 """
 
+import contextlib
 import uuid
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 from odoo.tests.common import BaseCase, get_db_name, new_test_user
 
-from .common import MODULE, SupportCase, _OdooTestAttributes
+from .common import MODULE, SupportCase, _OdooTestAttributes, _RolledBack
 
 
 class AccessFieldChangesMixin:
@@ -438,6 +439,45 @@ class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
         # through a role's holders: Tecnico A takes Tecnico B's role
         self.tech_a.support_role_id = self.role_tech_b
         self.assertTrue(ticket.with_user(self.tech_a).has_access("read"))
+
+    def test_a_transaction_reads_the_stamp_once_until_it_replaces_it(self):
+        cr = self.env.cr
+        ticket = self.new_ticket("Al Gruppo B", group=self.group_b)
+        as_tech_a = ticket.with_user(self.tech_a)
+        self.assertFalse(as_tech_a.has_access("read"))  # the caches warm
+        cr.flush()  # as a new transaction starts: nothing read yet
+        queries = cr.sql_log_count
+        first = self.stamp()
+        self.assertEqual(self.stamp(), first)
+        self.assertFalse(as_tech_a.has_access("read"))
+        self.assertEqual(cr.sql_log_count - queries, 2)  # the stamp, one check
+        # a change in the transaction replaces it: from then on the
+        # transaction reads the table, and access follows at once
+        self.group_b.user_ids = [Command.link(self.tech_a.id)]
+        second = self.stamp()
+        self.assertNotEqual(second, first)
+        queries = cr.sql_log_count
+        self.assertEqual(self.stamp(), second)
+        self.assertEqual(cr.sql_log_count - queries, 1)
+        self.assertTrue(as_tech_a.has_access("read"))
+        # a change undone with its savepoint leaves the table's value
+        with contextlib.suppress(_RolledBack), cr.savepoint():
+            self.group_b.user_ids = [Command.unlink(self.tech_a.id)]
+            self.assertNotIn(self.stamp(), (first, second))
+            self.assertFalse(as_tech_a.has_access("read"))
+            raise _RolledBack
+        self.env.invalidate_all()
+        self.assertEqual(self.stamp(), second)
+        self.assertTrue(as_tech_a.has_access("read"))
+        # also by a plain SQL savepoint, which Odoo's caches do not see (an
+        # import's dry run)
+        cr.flush()
+        self.assertEqual(self.stamp(), second)
+        cr.execute("SAVEPOINT stamp_test")
+        self.env["support.access.stamp"]._support_touch_access_stamp()
+        self.assertNotEqual(self.stamp(), second)
+        cr.execute("ROLLBACK TO SAVEPOINT stamp_test")
+        self.assertEqual(self.stamp(), second)
 
     def test_rules_with_nothing_to_resolve_skip_the_stamp(self):
         # a supervisor's rules come down to the company rule: no path, no

@@ -6,6 +6,9 @@ from odoo.tools import SQL
 STAMP_TABLE = "support_access_stamp"
 # where the stamp was kept before it had a table of its own
 FORMER_STAMP_PARAM = "support_team_queue.access_stamp"
+# the stamp this transaction read, in the cursor's precommit.data (None: the
+# transaction replaced it, read the table)
+STAMP_MEMO = "support_team_queue.access_stamp"
 
 
 class SupportAccessStamp(models.AbstractModel):
@@ -52,6 +55,15 @@ class SupportAccessStamp(models.AbstractModel):
     4. A user's Odoo groups and companies (which rules apply to them):
        Odoo's own caches, which follow ``res.users.groups_id`` and the
        companies.
+
+    A transaction reads the stamp once (:meth:`_support_access_stamp`): the
+    value is kept in the cursor's ``precommit.data``, which Odoo empties on
+    every commit and rollback and at every flushing savepoint (entered,
+    released or rolled back), so it never outlives the snapshot it was read
+    in. A transaction that replaces the stamp reads it from the table again
+    until it ends (a savepoint rolled back without Odoo's flushing, or an
+    SQL ``ROLLBACK TO SAVEPOINT``, may undo the new value), and so does the
+    test cursor whose transaction a test's requests share.
     """
 
     _name = "support.access.stamp"
@@ -77,8 +89,17 @@ class SupportAccessStamp(models.AbstractModel):
             )
         )
 
+    def _support_stamp_memos(self):
+        """Where this transaction keeps the stamp it read: the cursor's, and
+        in tests, that of the test cursor whose transaction requests share
+        (``registry.test_cr``)."""
+        cursors = [self.env.cr, self.env.registry.test_cr]
+        return [cr.precommit.data for cr in cursors if cr is not None]
+
     @api.model
     def _support_touch_access_stamp(self):
+        for memo in self._support_stamp_memos():
+            memo[STAMP_MEMO] = None  # read it again until the transaction ends
         self.env.cr.execute(
             SQL(
                 "UPDATE %s SET value = %s WHERE id = 1",
@@ -89,11 +110,17 @@ class SupportAccessStamp(models.AbstractModel):
 
     @api.model
     def _support_access_stamp(self):
+        memo = self.env.cr.precommit.data
+        if memo.get(STAMP_MEMO):
+            return memo[STAMP_MEMO]
         self.env.cr.execute(
             SQL("SELECT value FROM %s WHERE id = 1", SQL.identifier(STAMP_TABLE))
         )
         row = self.env.cr.fetchone()
-        return row[0] if row else ""
+        value = row[0] if row else ""
+        if STAMP_MEMO not in memo:
+            memo[STAMP_MEMO] = value
+        return value
 
     @api.model
     def _support_forget_evaluated_rules(self):
