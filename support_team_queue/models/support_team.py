@@ -371,13 +371,26 @@ class SupportTeam(models.Model):
         self.ensure_one()
         team = self.sudo()
         return (
-            user in team.operator_ids
+            team._support_has_operator(user)
             or user == team.admin_id
             or (
                 user.has_group("support_team_queue.group_support_supervisor")
                 and team.company_id in user.sudo().company_ids
             )
         )
+
+    def _support_has_operator(self, user):
+        """``user in self.operator_ids``, read from the user's side: their
+        teams (one, mostly), not every operator of the team with their
+        active flags."""
+        self.ensure_one()
+        if self.env.cache.contains(self, self._fields["operator_ids"]):
+            return user in self.operator_ids
+        # operator_ids, as any relation, leaves archived users out
+        if not user.active and self.env.context.get("active_test", True):
+            return False
+        teams = user.sudo().with_context(active_test=False).support_team_ids
+        return self in teams
 
     @api.constrains("operator_ids", "company_id")
     def _check_operators_of_the_company(self):

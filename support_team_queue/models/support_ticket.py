@@ -542,6 +542,10 @@ class SupportTicket(models.Model):
         readers_change = bool(self._support_reader_fields & vals.keys())
         previous_requesters = [t.partner_id for t in self] if readers_change else []
         result = super().write(vals)
+        if readers_change:
+            # the checks below search the tickets, which writes them first:
+            # once, with what the write makes them compute (hours, deadlines)
+            self.flush_recordset()
         if moved and moved._check_access("create"):
             # Odoo checks the write rules on the ticket as it was: a ticket
             # goes only where its writer could have created it (their own

@@ -1,14 +1,17 @@
-import psycopg2.errors
+import contextvars
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import mute_logger
 
 from .python_flag import PythonFlag
 
 # Raised while the workflow (Take, Wait, Release, Close, Reopen) writes what
 # it owns.
 WORKFLOW_WRITING = PythonFlag("support_workflow_writing")
+# Set by a workflow button around the write that follows its lock: (cursor,
+# user, companies, ticket ids) whose write rules the lock has just decided.
+# Like PythonFlag, no RPC call can carry it.
+LOCK_DECIDED_WRITE = contextvars.ContextVar("support_lock_decided_write", default=None)
 
 
 class SupportTicket(models.Model):
@@ -58,11 +61,46 @@ class SupportTicket(models.Model):
         if "active" in vals and any(t.active != bool(vals["active"]) for t in self):
             self.check_access("unlink")
 
-    def _workflow_write_vals(self, vals):
+    def _workflow_write_vals(self, vals, locked=False):
         """Write ``vals``, which may hold fields the workflow owns, with the
-        user's rights: for the workflow buttons only."""
-        with WORKFLOW_WRITING.raised():
-            return self.write(vals)
+        user's rights: for the workflow buttons only. ``locked``: the button
+        has just locked these tickets (``_support_lock``), which decided
+        their write rules; Odoo's write, which checks them again first on
+        the same rows, takes that answer instead of a second query."""
+        decided = self._support_write_key() if locked else None
+        token = LOCK_DECIDED_WRITE.set(decided)
+        try:
+            with WORKFLOW_WRITING.raised():
+                return self.write(vals)
+        finally:
+            LOCK_DECIDED_WRITE.reset(token)
+
+    def _support_write_key(self):
+        return (
+            id(self.env.cr),
+            self.env.uid,
+            tuple(self.env.companies.ids),
+            frozenset(self._ids),
+        )
+
+    def _check_access(self, operation):
+        # Once, for the check that opens the workflow's own write: the rows
+        # are locked and unchanged since the lock checked them (a concurrent
+        # change would have failed the lock). The model's access rights are
+        # still asked.
+        decided = LOCK_DECIDED_WRITE.get()
+        if (
+            operation == "write"
+            and decided is not None
+            and not self.env.su
+            and decided == self._support_write_key()
+        ):
+            LOCK_DECIDED_WRITE.set(None)
+            if self.env["ir.model.access"].check(
+                self._name, operation, raise_exception=False
+            ):
+                return None
+        return super()._check_access(operation)
 
     # ------------------------------------------------------------------
     # Workflow buttons (also called over RPC)
@@ -90,9 +128,11 @@ class SupportTicket(models.Model):
         """Lock the tickets' rows until the end of the transaction, then
         re-read them.
 
-        ``NOWAIT``: while another transaction holds one of the tickets (an
-        operator taking it this very moment), the caller gets a UserError at
-        once instead of queuing behind it. Odoo runs transactions in
+        ``SKIP LOCKED``: while another transaction holds one of the tickets
+        (an operator taking it this very moment), its row is not returned
+        and the caller gets a UserError at once instead of queuing behind
+        it; the transaction stays usable, with no savepoint to pay for (a
+        ``NOWAIT`` failure would abort it). Odoo runs transactions in
         REPEATABLE READ, so PostgreSQL grants the lock only on the latest
         committed version of a row: when a concurrent transaction changed
         the ticket and committed after ours began, the lock raises a
@@ -106,20 +146,19 @@ class SupportTicket(models.Model):
         self._check_bulk_access("write")
         self.check_access("write")
         self.flush_recordset()
-        try:
-            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM support_ticket WHERE id IN %s FOR UPDATE NOWAIT",
-                    [tuple(self.ids)],
-                )
-        except psycopg2.errors.LockNotAvailable:
+        self.env.cr.execute(
+            "SELECT id FROM support_ticket WHERE id IN %s FOR UPDATE SKIP LOCKED",
+            [tuple(self.ids)],
+        )
+        locked = {id_ for (id_,) in self.env.cr.fetchall()}
+        if not locked.issuperset(self.ids):
             raise UserError(
                 self.env._(
                     "Ticket %(tickets)s is being changed by another operator "
                     "right now: reload it to see who handles it.",
                     tickets=", ".join(self.mapped("number")),
                 )
-            ) from None
+            )
         self.invalidate_recordset()
 
     def _check_bulk_access(self, operation):
@@ -181,7 +220,8 @@ class SupportTicket(models.Model):
                     "user_id": self.env.uid,
                     "state": "in_progress",
                     "date_taken": ticket.date_taken or now,
-                }
+                },
+                locked=True,
             )
             if previous and previous != self.env.user:
                 ticket.message_post(
@@ -204,14 +244,14 @@ class SupportTicket(models.Model):
             vals = {"state": "waiting"}
             if not ticket.user_id:
                 vals.update(user_id=self.env.uid, date_taken=ticket.date_taken or now)
-            ticket._workflow_write_vals(vals)
+            ticket._workflow_write_vals(vals, locked=True)
         return True
 
     def action_release(self):
         """Give the ticket back to its group's (or the team's) queue."""
         self._support_lock()
         self._check_open()
-        self._workflow_write_vals({"user_id": False, "state": "new"})
+        self._workflow_write_vals({"user_id": False, "state": "new"}, locked=True)
         return True
 
     def action_close(self):
@@ -224,7 +264,7 @@ class SupportTicket(models.Model):
             vals = {"state": "closed", "date_closed": now}
             if not ticket.user_id:
                 vals["user_id"] = self.env.uid
-            ticket._workflow_write_vals(vals)
+            ticket._workflow_write_vals(vals, locked=True)
         return True
 
     def _state_when_handled_again(self):
