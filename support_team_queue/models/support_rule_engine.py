@@ -408,6 +408,11 @@ class SupportRuleEngine(models.AbstractModel):
                 )
             )
         )
+        if operation == "read" and memo is not None:
+            # within a call that changes nothing, a ticket found readable
+            # stays so
+            key = self._support_page_readable_key()
+            memo.setdefault(key, set()).update(allowed._ids)
         forbidden = self - allowed.with_env(self.env)
         if forbidden:
             return forbidden, functools.partial(
