@@ -387,9 +387,10 @@ class SupportTeam(models.Model):
         if self.env.cache.contains(self, self._fields["operator_ids"]):
             return user in self.operator_ids
         # operator_ids, as any relation, leaves archived users out
+        user = user.sudo()
         if not user.active and self.env.context.get("active_test", True):
             return False
-        teams = user.sudo().with_context(active_test=False).support_team_ids
+        teams = user.with_context(active_test=False).support_team_ids
         return self in teams
 
     @api.constrains("operator_ids", "company_id")
