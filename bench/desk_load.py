@@ -17,11 +17,7 @@ web client gets it: the actions (``/web/action/load``), their views
 (``get_views``) and the fields of their archs. Each operator takes tickets
 of their own, so that no two race for one. The products are measured in
 turn, the order alternating each round. bench/README.md has the details.
-
-Usage::
-
-    .venv/bin/python bench/desk_load.py [--small] [--operators 10,50]
-
+Usage: ``.venv/bin/python bench/desk_load.py [--small] [--operators 10,50]``.
 The last line printed is::
 
     desk_load p95_ratio_vs_helpdesk_mgmt=X throughput_ratio_vs_helpdesk_mgmt=Y errors=N
