@@ -80,8 +80,9 @@ def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
         for name, page in point["archetypes"].items()
     }
     # The same count at every size, group count and depth, for every user
-    # whose page is full (a shorter page needs no count query) but the
-    # supervisor, whose rules have nothing to resolve (one query fewer).
+    # whose page is full (a shorter page needs no count query); the
+    # supervisor's rules have nothing to resolve, and their page costs no
+    # more (the same, now that a transaction reads the access stamp once).
     full_pages = {
         page["queries"]
         for point in points
@@ -90,7 +91,7 @@ def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
     }
     assert len(full_pages) == 1, queries
     supervisor = {point["archetypes"]["supervisor"]["queries"] for point in points}
-    assert supervisor == {min(full_pages) - 1}, queries
+    assert len(supervisor) == 1 and max(supervisor) <= min(full_pages), queries
     assert max(queries.values()) <= 12, queries
     depth2, depth8 = map(int, summary.groups())
     assert depth2 == depth8 == max(queries.values())
