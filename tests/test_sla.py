@@ -15,6 +15,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
+from odoo.modules.migration import load_script
 from odoo.tests import new_test_user
 from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
@@ -220,6 +221,45 @@ class TestDeadlines(SlaCase):
         # 16 + 9 working hours from Monday 9:00: Thursday 10:00
         self.assertEqual(ticket.sla_resolution_deadline, at(datetime(2030, 3, 14), 10))
         self.assertEqual(ticket.sla_state, "on_track")
+
+    def test_a_wait_begun_before_the_clock_existed_stands_still(self):
+        """A database updated to the version with targets: its tickets
+        already waiting get the moment their wait began from their chatter
+        (the migration), and their deadlines stand still from then."""
+        waiting = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
+        with self.clock(at(MON, 10)):
+            waiting.with_user(self.resp_a).action_wait()
+        untracked = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
+        with self.clock(at(MON, 11)):
+            untracked.with_context(tracking_disable=True).with_user(
+                self.resp_a
+            ).action_wait()
+        handled = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
+        tickets = waiting | untracked | handled
+        # as the earlier version left them: no start of the wait
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE support_ticket SET sla_waiting_since = NULL WHERE id IN %s",
+            [tuple(tickets.ids)],
+        )
+        self.env.invalidate_all()
+        # as Odoo's update runs it
+        migration = load_script(
+            "support_team_queue/migrations/18.0.1.2.0/post-migration.py",
+            "support_team_queue_post_migration",
+        )
+        with self.clock(at(TUE, 11)):
+            migration.migrate(self.env.cr, "18.0.1.1.0")
+        self.assertEqual(waiting.sla_waiting_since, at(MON, 10))
+        self.assertEqual(untracked.sla_waiting_since, at(MON, 11))
+        self.assertFalse(handled.sla_waiting_since)
+        # back on Tuesday: the clock stood still from Monday 10:00
+        with self.clock(at(TUE, 11)):
+            waiting.with_user(self.resp_a).action_take()
+        self.assertEqual(waiting.sla_paused_hours, 9)
+        self.assertEqual(waiting.sla_response_deadline, at(TUE, 14))
+        # run again, it finds nothing to do
+        self.assertFalse(self.env["support.ticket"]._sla_start_untimed_waits())
 
     def test_a_customers_reply_ends_the_wait(self):
         # by e-mail (the gateway) and from the portal: the ticket is handled

@@ -283,6 +283,41 @@ class SupportTicket(models.Model):
             )
         return result
 
+    @api.model
+    def _sla_start_untimed_waits(self):
+        """Give the tickets waiting for the customer without a start of
+        their wait (waiting before the targets existed: the wait began
+        before the desk kept the clock) the moment they began to wait: the
+        last change of their state in their chatter (they have waited
+        since), else their last write. Their deadlines then stand still
+        from that moment, as for any ticket waiting."""
+        tickets = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("state", "=", "waiting"), ("sla_waiting_since", "=", False)])
+        )
+        if not tickets:
+            return tickets
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT message.res_id, max(message.date)
+              FROM mail_tracking_value tracking
+              JOIN mail_message message ON message.id = tracking.mail_message_id
+              JOIN ir_model_fields field ON field.id = tracking.field_id
+             WHERE message.model = 'support.ticket'
+               AND message.res_id = ANY(%s)
+               AND field.model = 'support.ticket'
+               AND field.name = 'state'
+             GROUP BY message.res_id
+            """,
+            [tickets.ids],
+        )
+        changed = dict(self.env.cr.fetchall())
+        for ticket in tickets:
+            ticket.sla_waiting_since = changed.get(ticket.id) or ticket.write_date
+        return tickets
+
     def _message_post_after_hook(self, message, msg_vals):
         res = super()._message_post_after_hook(message, msg_vals)
         self._sla_record_first_response(message)
