@@ -1,7 +1,6 @@
 from odoo import api, models
-from odoo.osv import expression
 
-from .ticket_side_tables import readable_tickets_domain, with_refused_tickets
+from .ticket_side_tables import searched_on_readable_tickets, with_refused_tickets
 
 
 # Patch of Odoo: a ticket's readers may schedule and change anyone's activities on it,
@@ -59,10 +58,7 @@ class MailActivity(models.Model):
         # Odoo reads an activity through a search, in which its assignee
         # finds it whatever the ticket: a ticket's activities are found by
         # the ticket's readers only
-        if not self.env.su:
-            domain = expression.AND(
-                [domain, readable_tickets_domain(self.env, "res_model")]
-            )
+        domain = searched_on_readable_tickets(self, domain)
         return super()._search(domain, *args, **kwargs)
 
     # Patch of Odoo: the feedback is posted as superuser with the files given; on a

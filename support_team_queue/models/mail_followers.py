@@ -1,7 +1,6 @@
 from odoo import api, models
-from odoo.osv import expression
 
-from .ticket_side_tables import readable_tickets_domain, with_refused_tickets
+from .ticket_side_tables import searched_on_readable_tickets, with_refused_tickets
 
 
 # Patch of Odoo: every internal user reads every follower; a ticket's are read by its
@@ -30,10 +29,7 @@ class MailFollowers(models.Model):
 
     @api.model
     def _search(self, domain, *args, **kwargs):
-        if not self.env.su:
-            domain = expression.AND(
-                [domain, readable_tickets_domain(self.env, "res_model")]
-            )
+        domain = searched_on_readable_tickets(self, domain)
         return super()._search(domain, *args, **kwargs)
 
     def _check_access(self, operation):

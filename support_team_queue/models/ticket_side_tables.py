@@ -7,6 +7,8 @@ not in others; the overrides in ``ir_attachment.py``, ``mail_activity.py``,
 ``mail_scheduled_message.py`` close the others, all through these helpers,
 with the user's own ticket rules."""
 
+from odoo.osv import expression
+
 TICKET = "support.ticket"
 
 
@@ -48,3 +50,12 @@ def readable_tickets_domain(env, model_field, res_id_field="res_id"):
     if tickets.has_access("read"):
         domain = ["|", *domain, (res_id_field, "in", tickets._search([]))]
     return domain
+
+
+def searched_on_readable_tickets(records, domain):
+    """``domain`` for a ``_search`` of ``records``' table (``res_model``,
+    ``res_id``), leaving out the rows of tickets the current user may not
+    read; a superuser's search is unchanged."""
+    if records.env.su:
+        return domain
+    return expression.AND([domain, readable_tickets_domain(records.env, "res_model")])
