@@ -205,16 +205,12 @@ class SupportTicket(models.Model):
         when the user may read them, by their id otherwise."""
         if not refused:
             return
-        readable = refused._filtered_access("read")
-        names = readable.mapped("number") + [
-            self.env._("Ticket #%s", ticket.id) for ticket in refused - readable
-        ]
         raise AccessError(
             self.env._(
                 "You may not merge %(tickets)s: merging needs the right to "
                 "change every ticket and to archive the ones merged. Nothing "
                 "was merged.",
-                tickets=", ".join(names),
+                tickets=refused._support_names_in_refusal(),
             )
         )
 

@@ -169,18 +169,24 @@ class SupportTicket(models.Model):
             return
         refused = self - self._filtered_access(operation)
         if refused:
-            readable = refused._filtered_access("read")
-            names = readable.mapped("number") + [
-                self.env._("Ticket #%s", ticket.id) for ticket in refused - readable
-            ]
             raise AccessError(
                 self.env._(
                     "You may not change %(tickets)s: none of the %(count)s "
                     "selected tickets was changed.",
-                    tickets=", ".join(names),
+                    tickets=refused._support_names_in_refusal(),
                     count=len(self),
                 )
             )
+
+    def _support_names_in_refusal(self):
+        """The tickets, as an error refusing them names them to the current
+        user: by their number when they may read them, by their id
+        otherwise."""
+        readable = self._filtered_access("read")
+        names = readable.mapped("number") + [
+            self.env._("Ticket #%s", ticket.id) for ticket in self - readable
+        ]
+        return ", ".join(names)
 
     def action_open_assign(self):
         """The Assign dialog for these tickets (the queue's bulk action)."""
