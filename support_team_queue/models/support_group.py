@@ -234,12 +234,10 @@ class SupportGroup(models.Model):
 
     @api.depends_context("uid")
     def _compute_can_administer(self):
-        configures = self.env["support.team"]._may_configure()
+        Team = self.env["support.team"]
+        configures = Team._may_configure()
         for group in self:
-            if group._origin:
-                group.can_administer = group._origin.has_access("write")
-            else:
-                group.can_administer = self.browse().has_access("create")
+            group.can_administer = Team._may_administer(group)
             group.can_move = group.can_administer and configures
 
     # Odoo stores a value written to a computed field without an inverse:

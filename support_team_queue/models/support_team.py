@@ -197,11 +197,17 @@ class SupportTeam(models.Model):
     def _compute_can_administer(self):
         configures = self._may_configure()
         for team in self:
-            if team._origin:
-                team.can_administer = team._origin.has_access("write")
-            else:
-                team.can_administer = self.browse().has_access("create")
+            team.can_administer = self._may_administer(team)
             team.can_configure = team.can_administer and configures
+
+    @api.model
+    def _may_administer(self, record):
+        """Whether the current user may change ``record``, a team or a group
+        (a new one: create one), as the rules of
+        security/support_team_admin_rules.xml say."""
+        if record._origin:
+            return record._origin.has_access("write")
+        return record.browse().has_access("create")
 
     def _search_can_administer(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
@@ -259,29 +265,26 @@ class SupportTeam(models.Model):
         action["context"] = {"default_team_id": self.id}
         return action
 
-    @api.depends("sharing_rule_ids.active")
-    def _compute_sharing_rule_count(self):
-        counts = dict(
-            self.env["support.sharing.rule"]._read_group(
-                [("team_id", "in", self.ids)], ["team_id"], ["__count"]
+    def _counts_by_team(self, model, domain=()):
+        """How many records of ``model`` (of ``domain``) each team has, as the
+        current user reads them: ``{team: count}``."""
+        return dict(
+            self.env[model]._read_group(
+                [("team_id", "in", self.ids), *domain], ["team_id"], ["__count"]
             )
         )
+
+    @api.depends("sharing_rule_ids.active")
+    def _compute_sharing_rule_count(self):
+        counts = self._counts_by_team("support.sharing.rule")
         for team in self:
             team.sharing_rule_count = counts.get(team, 0)
 
     @api.depends_context("uid")
     def _compute_dashboard_unrouted_count(self):
-        counts = dict(
-            self.env["support.ticket"]._read_group(
-                [
-                    ("team_id", "in", self.ids),
-                    ("group_id", "=", False),
-                    ("user_id", "=", False),
-                    ("is_open", "=", True),
-                ],
-                ["team_id"],
-                ["__count"],
-            )
+        counts = self._counts_by_team(
+            "support.ticket",
+            [("group_id", "=", False), ("user_id", "=", False), ("is_open", "=", True)],
         )
         for team in self:
             team.dashboard_unrouted_count = counts.get(team, 0)
@@ -298,11 +301,7 @@ class SupportTeam(models.Model):
         return action
 
     def _compute_sla_count(self):
-        counts = dict(
-            self.env["support.sla"]._read_group(
-                [("team_id", "in", self.ids)], ["team_id"], ["__count"]
-            )
-        )
+        counts = self._counts_by_team("support.sla")
         for team in self:
             team.sla_count = counts.get(team, 0)
 
