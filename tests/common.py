@@ -6,6 +6,10 @@ not tag them; the base classes below supply what it would have.
 
 import contextlib
 import json
+import os
+import subprocess
+import sys
+import uuid
 from contextlib import contextmanager
 from xmlrpc.client import Fault
 
@@ -13,6 +17,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools import mute_logger
+
+from tools.odoo_server import ODOO_SRC, REPO_ROOT
 
 MODULE = "support_team_queue"
 
@@ -40,6 +46,36 @@ def requested_at(tickets, when):
         [when, tuple(tickets.ids)],
     )
     tickets.invalidate_recordset(["create_date"])
+
+
+def run_bench_script(script, database_prefix, out, *args, summary, timeout):
+    """Run ``bench/<script>`` with ``args`` on a database of its own (dropped
+    afterwards), its results written to ``out``. It must succeed and its
+    last line match the regular expression ``summary``: returns the match,
+    with the script's output."""
+    database = f"{database_prefix}_{uuid.uuid4().hex[:8]}"
+    try:
+        result = subprocess.run(
+            [
+                sys.executable,
+                str(REPO_ROOT / "bench" / script),
+                *args,
+                f"--db={database}",
+                f"--out={out}",
+            ],
+            env=dict(os.environ, ODOO_SRC=str(ODOO_SRC)),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    finally:
+        subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    match = summary.match(last)
+    assert match, last
+    return match, result
 
 
 class SeedScenarioMixin:

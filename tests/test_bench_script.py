@@ -9,13 +9,11 @@ does not grow with the depth of the role tree or the number of groups.
 
 import importlib.util
 import json
-import os
 import re
-import subprocess
-import sys
-import uuid
 
-from tools.odoo_server import ODOO_SRC, REPO_ROOT
+from tools.odoo_server import REPO_ROOT
+
+from .common import run_bench_script
 
 SUMMARY = re.compile(
     r"^queue_page ratio_vs_superuser=\d+\.\d\d ratio_vs_helpdesk_mgmt=\d+\.\d\d "
@@ -33,30 +31,16 @@ def load_bench():
 
 
 def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
-    database = f"stq_bench_test_{uuid.uuid4().hex[:8]}"
     out = tmp_path / "results.json"
-    try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                str(REPO_ROOT / "bench" / "queue_page.py"),
-                "--small",
-                "--runs=1",
-                f"--db={database}",
-                f"--out={out}",
-            ],
-            env=dict(os.environ, ODOO_SRC=str(ODOO_SRC)),
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-    finally:
-        subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    last = result.stdout.strip().splitlines()[-1]
-    summary = SUMMARY.match(last)
-    assert summary, last
+    summary, _result = run_bench_script(
+        "queue_page.py",
+        "stq_bench_test",
+        out,
+        "--small",
+        "--runs=1",
+        summary=SUMMARY,
+        timeout=600,
+    )
     results = json.loads(out.read_text())
     points = results["points"]
     assert [p["label"] for p in points] == [

@@ -7,13 +7,9 @@ worked in both products, and every call the web client makes measured.
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
-import uuid
 
-from tools.odoo_server import ODOO_SRC, REPO_ROOT
+from .common import run_bench_script
 
 SUMMARY = re.compile(
     r"^desk_load p95_ratio_vs_helpdesk_mgmt=\d+\.\d\d "
@@ -51,29 +47,15 @@ CALLS = {
 
 
 def test_the_small_desk_load_runs_without_error(tmp_path):
-    database = f"stq_desk_test_{uuid.uuid4().hex[:8]}"
     out = tmp_path / "desk_load.json"
-    try:
-        result = subprocess.run(
-            [
-                sys.executable,
-                str(REPO_ROOT / "bench" / "desk_load.py"),
-                "--small",
-                f"--db={database}",
-                f"--out={out}",
-            ],
-            env=dict(os.environ, ODOO_SRC=str(ODOO_SRC)),
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-    finally:
-        subprocess.run(["dropdb", "--if-exists", "--force", database], check=False)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    last = result.stdout.strip().splitlines()[-1]
-    summary = SUMMARY.match(last)
-    assert summary, last
+    summary, result = run_bench_script(
+        "desk_load.py",
+        "stq_desk_test",
+        out,
+        "--small",
+        summary=SUMMARY,
+        timeout=900,
+    )
     assert summary[1] == "0", result.stdout[-3000:]
     (run,) = json.loads(out.read_text())["runs"]
     assert run["operators"] == 10
