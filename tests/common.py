@@ -13,6 +13,9 @@ import uuid
 from contextlib import contextmanager
 from xmlrpc.client import Fault
 
+import pytest
+
+import odoo
 from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
@@ -46,6 +49,31 @@ def requested_at(tickets, when):
         [when, tuple(tickets.ids)],
     )
     tickets.invalidate_recordset(["create_date"])
+
+
+def demo_database():
+    """The test database, for the tests that start ``odoo-bin`` on it and
+    log in as the demo users: skipped when the demo is not installed, but
+    under tools/test.sh, which always installs it, a failure."""
+    db = odoo.tools.config["db_name"]
+    result = subprocess.run(
+        [
+            "psql",
+            "-d",
+            db,
+            "-XtAc",
+            "SELECT count(*) FROM res_users WHERE login = 'tech_b'",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.stdout.strip() != "1":
+        # there, a failed check is a failure, never a silent skip
+        if os.environ.get("STQ_TEST_DB") == db:
+            pytest.fail(f"no demo users found in {db} (psql failed?)")
+        pytest.skip("demo data not installed")
+    return db
 
 
 def run_bench_script(script, database_prefix, out, *args, summary, timeout):

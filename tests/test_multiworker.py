@@ -11,7 +11,6 @@ the tests check that both workers answered, before and after each change.
 import base64
 import itertools
 import json
-import os
 import re
 import subprocess
 import time
@@ -26,6 +25,7 @@ import odoo
 
 from tools.odoo_server import odoo_server
 
+from .common import demo_database
 from .test_access_routes import json_arguments, route_url, route_values, ticket_routes
 from .ticket_write_table import SPECIAL_FIELDS, value_to_write, what_went_wrong
 
@@ -36,13 +36,7 @@ MAX_CALLS = 240
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    db = odoo.tools.config["db_name"]
-    if not _has_demo_users(db):
-        # tools/test.sh always installs the demo: there, a failed check is a
-        # failure, never a silent skip
-        if os.environ.get("STQ_TEST_DB") == db:
-            pytest.fail(f"no demo users found in {db} (psql failed?)")
-        pytest.skip("demo data not installed")
+    db = demo_database()
     log_file = tmp_path_factory.mktemp("multiworker") / "odoo.log"
     with odoo_server(
         db,
@@ -55,22 +49,6 @@ def server(tmp_path_factory):
         stderr=subprocess.DEVNULL,
     ) as url:
         yield Server(f"{url}/xmlrpc/2/", db, log_file)
-
-
-def _has_demo_users(db):
-    result = subprocess.run(
-        [
-            "psql",
-            "-d",
-            db,
-            "-XtAc",
-            "SELECT count(*) FROM res_users WHERE login = 'tech_b'",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout.strip() == "1"
 
 
 class Server:

@@ -30,11 +30,9 @@ from pathlib import Path
 import pytest
 import requests
 
-import odoo
-
 from tools.odoo_server import free_port, odoo_server
 
-from .test_multiworker import _has_demo_users
+from .common import demo_database
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REPLAY_TIMEOUT = 60
@@ -234,11 +232,7 @@ class Node:
 
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory):
-    db = odoo.tools.config["db_name"]
-    if not _has_demo_users(db):
-        if os.environ.get("STQ_TEST_DB") == db:
-            pytest.fail(f"no demo users found in {db} (psql failed?)")
-        pytest.skip("demo data not installed")
+    db = demo_database()
     if not (_pg_bin("initdb") and _pg_bin("pg_basebackup")):
         pytest.fail("PostgreSQL's server programs (initdb, pg_basebackup) not found")
     data_dir = tmp_path_factory.mktemp("replica-nodes")
