@@ -117,21 +117,34 @@ def assert_everywhere(server, login, ticket_id, expected):
     assert len(pids) == 2, f"served by workers {pids} only, in {len(answers)} calls"
 
 
+def assert_change_reaches_every_worker(server, login, ticket, change, undo):
+    """``login`` finds ``ticket`` on neither worker; on both once ``change()``
+    is committed; on neither again once ``undo()`` is."""
+    assert_everywhere(server, login, ticket, False)
+    try:
+        change()
+        assert_everywhere(server, login, ticket, True)
+    finally:
+        undo()
+    assert_everywhere(server, login, ticket, False)
+
+
+def admin_write(server, model, record_id, values):
+    """A write as admin, to run later (a change, or its undoing)."""
+    return lambda: server.call("admin", model, "write", [record_id], values)
+
+
 def test_group_membership_change_reaches_every_worker(server):
     ticket = server.ref("support_team_queue.ticket_group_a_via_tal_dei_tali")
     group_a = server.ref("support_team_queue.group_gruppo_a")
     tech_b = server.ref("support_team_queue.user_tech_b")
-    assert_everywhere(server, "tech_b", ticket, False)
-    try:
-        server.call(
-            "admin", "support.group", "write", [group_a], {"user_ids": [(4, tech_b)]}
-        )
-        assert_everywhere(server, "tech_b", ticket, True)
-    finally:
-        server.call(
-            "admin", "support.group", "write", [group_a], {"user_ids": [(3, tech_b)]}
-        )
-    assert_everywhere(server, "tech_b", ticket, False)
+    assert_change_reaches_every_worker(
+        server,
+        "tech_b",
+        ticket,
+        admin_write(server, "support.group", group_a, {"user_ids": [(4, tech_b)]}),
+        admin_write(server, "support.group", group_a, {"user_ids": [(3, tech_b)]}),
+    )
 
 
 def test_role_move_reaches_every_worker(server):
@@ -139,17 +152,13 @@ def test_role_move_reaches_every_worker(server):
     role_tech_b = server.ref("support_team_queue.role_tecnico_b")
     role_resp_a = server.ref("support_team_queue.role_responsabile_a")
     role_resp_b = server.ref("support_team_queue.role_responsabile_b")
-    assert_everywhere(server, "resp_a", ticket, False)
-    try:
-        server.call(
-            "admin", "support.role", "write", [role_tech_b], {"parent_id": role_resp_a}
-        )
-        assert_everywhere(server, "resp_a", ticket, True)
-    finally:
-        server.call(
-            "admin", "support.role", "write", [role_tech_b], {"parent_id": role_resp_b}
-        )
-    assert_everywhere(server, "resp_a", ticket, False)
+    assert_change_reaches_every_worker(
+        server,
+        "resp_a",
+        ticket,
+        admin_write(server, "support.role", role_tech_b, {"parent_id": role_resp_a}),
+        admin_write(server, "support.role", role_tech_b, {"parent_id": role_resp_b}),
+    )
 
 
 def test_sharing_rule_reaches_every_worker(server):
@@ -157,23 +166,24 @@ def test_sharing_rule_reaches_every_worker(server):
     team = server.ref("support_team_queue.team_assistenza_clienti")
     group_b = server.ref("support_team_queue.group_gruppo_b")
     role_resp_a = server.ref("support_team_queue.role_responsabile_a")
-    assert_everywhere(server, "resp_a", ticket, False)
-    rule = server.call(
-        "admin",
-        "support.sharing.rule",
-        "create",
-        {
+    rules = []
+
+    def create_rule():
+        rule = {
             "team_id": team,
             "source_group_id": group_b,
             "target_role_id": role_resp_a,
             "access": "read",
-        },
+        }
+        rules.append(server.call("admin", "support.sharing.rule", "create", rule))
+
+    assert_change_reaches_every_worker(
+        server,
+        "resp_a",
+        ticket,
+        create_rule,
+        lambda: server.call("admin", "support.sharing.rule", "unlink", rules),
     )
-    try:
-        assert_everywhere(server, "resp_a", ticket, True)
-    finally:
-        server.call("admin", "support.sharing.rule", "unlink", [rule])
-    assert_everywhere(server, "resp_a", ticket, False)
 
 
 def test_role_change_of_the_viewer_reaches_every_worker(server):
@@ -181,17 +191,13 @@ def test_role_change_of_the_viewer_reaches_every_worker(server):
     tech_a = server.ref("support_team_queue.user_tech_a")
     role_tech_a = server.ref("support_team_queue.role_tecnico_a")
     role_resp_b = server.ref("support_team_queue.role_responsabile_b")
-    assert_everywhere(server, "tech_a", ticket, False)
-    try:
-        server.call(
-            "admin", "res.users", "write", [tech_a], {"support_role_id": role_resp_b}
-        )
-        assert_everywhere(server, "tech_a", ticket, True)
-    finally:
-        server.call(
-            "admin", "res.users", "write", [tech_a], {"support_role_id": role_tech_a}
-        )
-    assert_everywhere(server, "tech_a", ticket, False)
+    assert_change_reaches_every_worker(
+        server,
+        "tech_a",
+        ticket,
+        admin_write(server, "res.users", tech_a, {"support_role_id": role_resp_b}),
+        admin_write(server, "res.users", tech_a, {"support_role_id": role_tech_a}),
+    )
 
 
 def test_membership_counts_agree_on_every_worker(server):
@@ -200,9 +206,7 @@ def test_membership_counts_agree_on_every_worker(server):
     domain = [("group_id", "=", group_a)]
     counts = defaultdict(set)
     try:
-        server.call(
-            "admin", "support.group", "write", [group_a], {"user_ids": [(4, tech_b)]}
-        )
+        admin_write(server, "support.group", group_a, {"user_ids": [(4, tech_b)]})()
         expected = server.call("resp_a", "support.ticket", "search_count", domain)
 
         answers, pids = ask_both_workers(
@@ -211,9 +215,7 @@ def test_membership_counts_agree_on_every_worker(server):
         )
         counts["tech_b"] = set(answers)
     finally:
-        server.call(
-            "admin", "support.group", "write", [group_a], {"user_ids": [(3, tech_b)]}
-        )
+        admin_write(server, "support.group", group_a, {"user_ids": [(3, tech_b)]})()
     assert counts["tech_b"] == {expected}
     assert expected > 0
     assert len(pids) == 2
