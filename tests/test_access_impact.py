@@ -15,7 +15,7 @@ import os
 import socket
 import threading
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo import Command
@@ -205,14 +205,7 @@ class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
         return json.loads(json.dumps(result))
 
     def test_predicted_gains_and_losses_are_the_rules(self):
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            print_blob=True,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @oracle.replayable_settings(EXAMPLES)
         @given(st.data())
         def check(data):
             desk = data.draw(oracle.desks())

@@ -46,6 +46,21 @@ _logger = logging.getLogger(__name__)
 
 EXAMPLES = int(os.environ.get("STQ_ORACLE_EXAMPLES", "30"))
 
+
+def replayable_settings(examples):
+    """The Hypothesis settings of the access tests: ``examples`` examples,
+    the same on every run (derandomized, no example database), no deadline,
+    a failure printed with the blob that replays it."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
 # profiles, each implying the ones before it (SPEC: "each implying the one
 # before"); 0 is an internal user with no support profile at all
 PROFILES = ["none", "readonly", "agent", "manager", "supervisor", "admin"]
@@ -849,14 +864,7 @@ class TestAccessOracle(SupportCase):
         return mismatches
 
     def test_odoo_agrees_with_the_oracle(self):
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            print_blob=True,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @replayable_settings(EXAMPLES)
         @given(desks())
         @example(COVERING_DESK)
         def check(desk):
