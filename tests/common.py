@@ -4,6 +4,7 @@ The tests live outside ``odoo.addons.*``, where Odoo's test metaclass does
 not tag them; the base classes below supply what it would have.
 """
 
+import base64
 import contextlib
 import json
 import os
@@ -104,6 +105,51 @@ def run_bench_script(script, database_prefix, out, *args, summary, timeout):
     match = summary.match(last)
     assert match, last
     return match, result
+
+
+def new_organization(env, name, email_domains=None):
+    """A customer company; ``email_domains`` ("a.it, b.com") make it the
+    organization of requesters without an account of those domains."""
+    values = {"name": name, "is_company": True}
+    if email_domains is not None:
+        values["support_email_domains"] = email_domains
+    return env["res.partner"].create(values)
+
+
+def new_customer_user(env, login, **values):
+    """A portal user (a customer with an account), ``values`` as for
+    ``new_test_user``; created without a log note or an invitation."""
+    return new_test_user(
+        env,
+        login=login,
+        groups="base.group_portal",
+        context={"mail_create_nolog": True, "no_reset_password": True},
+        **values,
+    )
+
+
+def new_ticket_file(ticket, name, content):
+    """A file ``name`` holding ``content`` (bytes), attached to ``ticket``."""
+    return ticket.env["ir.attachment"].create(
+        {
+            "name": name,
+            "datas": base64.b64encode(content),
+            "res_model": "support.ticket",
+            "res_id": ticket.id,
+        }
+    )
+
+
+def with_chatter(env):
+    """``env`` without the seed's ``tracking_disable``: the mail gateway and
+    the chatter as they run in production (followers, notifications)."""
+    return env(
+        context={
+            key: value
+            for key, value in env.context.items()
+            if key != "tracking_disable"
+        }
+    )
 
 
 class SeedScenarioMixin:

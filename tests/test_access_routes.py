@@ -10,7 +10,6 @@ one table of values naming the ticket's records; the ticket's reader gets
 the secrets back from the chatter routes, so the check could fail.
 """
 
-import base64
 import inspect
 import json
 import re
@@ -19,7 +18,7 @@ from urllib.parse import urlencode
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .common import RpcTransportsMixin, SupportHttpCase
+from .common import RpcTransportsMixin, SupportHttpCase, new_ticket_file
 
 SUBJECT = "Oggetto riservato RTE-6104"
 MESSAGE = "Messaggio riservato RTE-6105"
@@ -137,14 +136,7 @@ class TestEveryRouteWithATicketsIds(RpcTransportsMixin, SupportHttpCase):
         cls.message = cls.ticket.message_post(
             body=MESSAGE, message_type="comment", subtype_xmlid="mail.mt_comment"
         )
-        cls.attachment = env["ir.attachment"].create(
-            {
-                "name": FILENAME,
-                "datas": base64.b64encode(CONTENT),
-                "res_model": "support.ticket",
-                "res_id": cls.ticket.id,
-            }
-        )
+        cls.attachment = new_ticket_file(cls.ticket, FILENAME, CONTENT)
         cls.message.attachment_ids = cls.attachment
         organization = env["res.partner"].create(
             {"name": "Altra Ditta", "is_company": True}

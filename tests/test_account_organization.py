@@ -4,8 +4,8 @@ rule is for requesters without an account: the contacts the mail gateway
 creates for unknown senders."""
 
 from odoo import http
-from odoo.tests import new_test_user
 
+from .common import new_customer_user, new_organization
 from .test_mail_intake import MailIntakeCase
 from .test_portal import PortalCase
 
@@ -14,30 +14,19 @@ class TestAccountOrganization(PortalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.rossi = Partner.create(
-            {
-                "name": "Rossi Impianti",
-                "is_company": True,
-                "support_email_domains": "rossi-impianti.it",
-            }
-        )
-        cls.rossi_user = new_test_user(
+        cls.rossi = new_organization(cls.env, "Rossi Impianti", "rossi-impianti.it")
+        cls.rossi_user = new_customer_user(
             cls.env,
-            login="t_portal_rossi",
-            groups="base.group_portal",
+            "t_portal_rossi",
             name="Paola Rossi",
             email="paola@rossi-impianti.it",
             parent_id=cls.rossi.id,
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         # a customer of no company and no e-mail
-        cls.nobody = new_test_user(
+        cls.nobody = new_customer_user(
             cls.env,
-            login="t_portal_nobody",
-            groups="base.group_portal",
+            "t_portal_nobody",
             name="Carlo Neri",
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         cls.nobody.partner_id.email = False
 
@@ -111,12 +100,10 @@ class TestAccountOrganization(PortalCase):
 
     def test_an_account_holder_without_company_gets_none_from_the_domain(self):
         # the account's own address does not file their tickets either
-        user = new_test_user(
+        user = new_customer_user(
             self.env,
-            login="t_portal_dominio",
-            groups="base.group_portal",
+            "t_portal_dominio",
             email="dario@rossi-impianti.it",
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         ticket = self.new_ticket("Richiesta di Dario")
         ticket.partner_id = user.partner_id
@@ -131,12 +118,10 @@ class TestAccountOrganization(PortalCase):
         ticket = self.new_ticket("Richiesta di Mario")
         ticket.partner_id = mario
         self.assertEqual(ticket.organization_id, self.rossi)
-        new_test_user(
+        new_customer_user(
             self.env,
-            login="t_portal_mario",
-            groups="base.group_portal",
+            "t_portal_mario",
             partner_id=mario.id,
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         self.assertFalse(ticket.organization_id)
         mario.parent_id = self.rossi

@@ -8,7 +8,7 @@ import uuid
 
 from odoo.tools import mute_logger
 
-from .common import SupportCase
+from .common import SupportCase, with_chatter
 
 ALIAS_DOMAIN = "assistenza.example.com"
 TEAM_ADDRESS = f"help@{ALIAS_DOMAIN}"
@@ -92,13 +92,7 @@ class MailIntakeCase(SupportCase):
         super().setUpClass()
         # the seed is built without tracking; the gateway needs Odoo's chatter
         # as it runs in production (followers, notifications)
-        cls.env = cls.env(
-            context={
-                key: value
-                for key, value in cls.env.context.items()
-                if key != "tracking_disable"
-            }
-        )
+        cls.env = with_chatter(cls.env)
         cls.alias_domain = cls.env["mail.alias.domain"].create({"name": ALIAS_DOMAIN})
         cls.team = cls.env["support.team"].browse(cls.team.id)
         cls.team.write({"alias_name": "help", "alias_domain_id": cls.alias_domain.id})

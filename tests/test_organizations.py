@@ -2,22 +2,17 @@
 
 from odoo.exceptions import ValidationError
 
-from .common import SupportCase
+from .common import SupportCase, new_organization
 
 
 class OrganizationCase(SupportCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.rossi = Partner.create(
-            {
-                "name": "Rossi Impianti",
-                "is_company": True,
-                "support_email_domains": "rossi-impianti.it, rossi.com",
-            }
+        cls.rossi = new_organization(
+            cls.env, "Rossi Impianti", "rossi-impianti.it, rossi.com"
         )
-        cls.verdi = Partner.create({"name": "Verdi Srl", "is_company": True})
+        cls.verdi = new_organization(cls.env, "Verdi Srl")
 
     def ticket_from(self, email, **values):
         values = dict(values, name="La stampante non stampa", team_id=self.team.id)

@@ -7,11 +7,10 @@ from datetime import datetime
 
 from odoo import http
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import SupportHttpCase
+from .common import SupportHttpCase, new_customer_user, new_organization
 
 NEW_REQUEST = "/my/tickets/new"
 REOPENED = ("new", "in_progress")
@@ -24,16 +23,14 @@ class PortalCase(SupportHttpCase):
         env = cls.env
         cls.group_a.portal_visible = True  # Gruppo B is not offered on the portal
         Partner = env["res.partner"]
-        cls.acme = Partner.create({"name": "Acme S.p.A.", "is_company": True})
-        cls.globex = Partner.create({"name": "Globex S.A.", "is_company": True})
-        cls.portal_user = new_test_user(
+        cls.acme = new_organization(env, "Acme S.p.A.")
+        cls.globex = new_organization(env, "Globex S.A.")
+        cls.portal_user = new_customer_user(
             env,
-            login="t_portal_acme",
-            groups="base.group_portal",
+            "t_portal_acme",
             name="Mario Rossi",
             email="mario.rossi@acme.example.com",
             parent_id=cls.acme.id,
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         cls.colleague = Partner.create(
             {
@@ -49,12 +46,10 @@ class PortalCase(SupportHttpCase):
                 "parent_id": cls.globex.id,
             }
         )
-        cls.stranger_user = new_test_user(
+        cls.stranger_user = new_customer_user(
             env,
-            login="t_portal_globex",
-            groups="base.group_portal",
+            "t_portal_globex",
             partner_id=cls.stranger.id,
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         Ticket = env["support.ticket"]
         cls.own_ticket, cls.colleague_ticket, cls.other_org_ticket = Ticket.create(
@@ -342,12 +337,10 @@ class TestPortalNewRequest(PortalCase):
         # Globex registered its domain; a customer of no company types a
         # Globex address: the request stays theirs, not Globex's
         self.globex.support_email_domains = "globex.example.com"
-        loner = new_test_user(
+        loner = new_customer_user(
             self.env,
-            login="t_portal_loner",
-            groups="base.group_portal",
+            "t_portal_loner",
             email="solo@freemail.example.org",
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         self.authenticate(loner.login, loner.login)
         self.ask_for_help(email="boss@globex.example.com")

@@ -4,12 +4,12 @@ organization, nobody writes it over RPC, and staff who do not administer
 the ticket do not read it. Through real HTTP requests, as a visitor holding
 the old link would send them."""
 
-import base64
 import json
 
 from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
+from .common import new_ticket_file
 from .test_portal import PortalCase
 
 DESCRIPTION = "Descrizione del guasto QWE-3391"
@@ -26,14 +26,7 @@ class TokenCase(PortalCase):
         cls.ticket.message_post(
             body=REPLY, message_type="comment", subtype_xmlid="mail.mt_comment"
         )
-        cls.env["ir.attachment"].create(
-            {
-                "name": ATTACHMENT,
-                "datas": base64.b64encode(b"schema"),
-                "res_model": "support.ticket",
-                "res_id": cls.ticket.id,
-            }
-        )
+        new_ticket_file(cls.ticket, ATTACHMENT, b"schema")
         cls.ticket.message_subscribe(partner_ids=cls.portal_user.partner_id.ids)
         # the link the requester was mailed
         cls.old_token = cls.ticket.sudo()._portal_ensure_token()

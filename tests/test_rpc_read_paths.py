@@ -5,14 +5,13 @@ routes or the portal pages. Each check also runs for Responsabile A, who may
 see the ticket, so that a check that could never find the data fails.
 """
 
-import base64
 import json
 
 import odoo
 from odoo import Command
 from odoo.tools import mute_logger
 
-from .common import RpcTransportsMixin, SupportHttpCase
+from .common import RpcTransportsMixin, SupportHttpCase, new_ticket_file
 
 SUBJECT = "Caldaia riservata ZQX-4411"
 DESCRIPTION = "Descrizione riservata KLM-7302"
@@ -47,14 +46,7 @@ class TestRpcReadPaths(RpcTransportsMixin, SupportHttpCase):
         cls.ticket.message_post(
             body=NOTE, message_type="comment", subtype_xmlid="mail.mt_note"
         )
-        cls.attachment = env["ir.attachment"].create(
-            {
-                "name": ATTACHMENT,
-                "datas": base64.b64encode(ATTACHMENT_CONTENT),
-                "res_model": "support.ticket",
-                "res_id": cls.ticket.id,
-            }
-        )
+        cls.attachment = new_ticket_file(cls.ticket, ATTACHMENT, ATTACHMENT_CONTENT)
         cls.ticket.message_subscribe(partner_ids=cls.requester.ids)
         cls.activity = cls.ticket.activity_schedule(
             "mail.mail_activity_data_todo", summary=ACTIVITY, user_id=cls.resp_a.id

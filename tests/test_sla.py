@@ -16,14 +16,13 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.modules.migration import load_script
-from odoo.tests import new_test_user
 from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import MailCase
 from odoo.addons.support_team_queue.models.working_hours import WorkingTime
 
-from .common import SupportCase
+from .common import SupportCase, new_customer_user, new_organization, with_chatter
 from .test_mail_intake import new_message_id, rfc822
 
 FRI = datetime(2030, 3, 8)
@@ -169,24 +168,14 @@ class TestDeadlines(SlaCase):
     def setUpClass(cls):
         super().setUpClass()
         # the gateway and the chatter as they run in production
-        cls.env = cls.env(
-            context={
-                key: value
-                for key, value in cls.env.context.items()
-                if key != "tracking_disable"
-            }
-        )
-        organization = cls.env["res.partner"].create(
-            {"name": "Officine Verdi", "is_company": True}
-        )
-        cls.customer_user = new_test_user(
+        cls.env = with_chatter(cls.env)
+        organization = new_organization(cls.env, "Officine Verdi")
+        cls.customer_user = new_customer_user(
             cls.env,
-            login="t_sla_customer",
-            groups="base.group_portal",
+            "t_sla_customer",
             name="Paola Verdi",
             email="paola@officine-verdi.example.com",
             parent_id=organization.id,
-            context={"mail_create_nolog": True, "no_reset_password": True},
         )
         cls.customer = cls.customer_user.partner_id
 

@@ -5,15 +5,13 @@ deleting it does: a merge needs the right to change every ticket and to
 delete the ones merged, or it is refused, naming them, and changes nothing;
 a ticket the user may not read is named by its id only."""
 
-import base64
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MailCase
 
-from .common import RpcTransportsMixin, SupportCase, SupportHttpCase
+from .common import RpcTransportsMixin, SupportCase, SupportHttpCase, new_ticket_file
 
 SECRET = "Oggetto riservato MRG-7301"
 
@@ -37,14 +35,7 @@ class MergeScenario:
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
-        cls.file = env["ir.attachment"].create(
-            {
-                "name": "foto.jpg",
-                "datas": base64.b64encode(b"foto"),
-                "res_model": "support.ticket",
-                "res_id": cls.duplicate.id,
-            }
-        )
+        cls.file = new_ticket_file(cls.duplicate, "foto.jpg", b"foto")
         cls.duplicate.message_subscribe(
             (cls.requester | cls.stranger | cls.tech_b.partner_id).ids
         )
