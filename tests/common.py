@@ -357,6 +357,17 @@ class SeedScenarioMixin:
         self.assertIn(text, str(caught.exception))
         self.env.invalidate_all()
 
+    @contextmanager
+    def assertRefusedTo(self, user, exception, text):
+        """``assertRefused`` as a sub-test of ``user``, with Odoo's log line
+        of the refusal muted."""
+        with (
+            self.subTest(user=user.login),
+            self.assertRefused(exception, text) as caught,
+            mute_logger("odoo.models"),
+        ):
+            yield caught
+
     def can(self, user, ticket, operation):
         return ticket.with_user(user).has_access(operation)
 

@@ -6,7 +6,6 @@ before."""
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
-from odoo.tools import mute_logger
 
 from .common import SupportCase
 
@@ -57,11 +56,7 @@ class TestComposerParent(SupportCase):
 
     def test_who_may_not_read_the_ticket_gets_no_composer(self):
         for user in (self.tech_b, self.employee):
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, "you may not read") as refused,
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, "you may not read") as refused:
                 composer = self.Composer.with_user(user).create(
                     self.composer_values(self.message)
                 )

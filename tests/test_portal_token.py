@@ -157,11 +157,7 @@ class TestTokenAccess(TokenCase):
     def test_nobody_writes_the_token(self):
         admin = self.env.ref("base.user_admin")
         for user in (self.callcenter, self.resp_a, self.supervisor, admin):
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, "portal link"),
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, "portal link"):
                 self.ticket.with_user(user).write({"access_token": "chosen"})
         with self.assertRefused(AccessError, "portal link"):
             self.env["support.ticket"].with_user(self.callcenter).create(

@@ -103,11 +103,7 @@ class TestTheTeam(TeamAdministrationCase):
         # Odoo's alias mixin writes the alias as superuser once the ACL
         # allows writing the model: the rules are asked first
         for user in self.not_admins:
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, RULES_REFUSE_WRITE),
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, RULES_REFUSE_WRITE):
                 self.team.with_user(user).write({"alias_name": "dirottata"})
             self.assertNotEqual(self.team.alias_name, "dirottata")
         self.team.with_user(self.teamadmin).write({"alias_name": "assistenza-sud"})
@@ -204,27 +200,15 @@ class TestTheGroups(TeamAdministrationCase):
     def test_creates_renames_archives_and_deletes_a_group_of_their_team(self):
         values = {"name": "Gruppo C", "team_id": self.team.id}
         for user in self.not_admins:
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, RULES_REFUSE_CREATE),
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, RULES_REFUSE_CREATE):
                 self.env["support.group"].with_user(user).create(values)
         Group = self.env["support.group"].with_user(self.teamadmin)
         group = Group.create(values)
         self.assertEqual(group.team_id, self.team)
         for user in self.not_admins:
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, RULES_REFUSE_WRITE),
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, RULES_REFUSE_WRITE):
                 group.with_user(user).write({"name": "Preso"})
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, RULES_REFUSE_UNLINK),
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, RULES_REFUSE_UNLINK):
                 group.with_user(user).unlink()
         group.name = "Gruppo C Sud"
         self.assertEqual(group.name, "Gruppo C Sud")
@@ -557,11 +541,7 @@ class TestOperatorInvite(TeamAdministrationCase, MailCase):
 
     def test_not_for_those_who_administer_no_team(self):
         for user in self.not_admins:
-            with (
-                self.subTest(user=user.login),
-                self.assertRefused(AccessError, INVITE_TEAM_ADMIN_ONLY),
-                mute_logger("odoo.models"),
-            ):
+            with self.assertRefusedTo(user, AccessError, INVITE_TEAM_ADMIN_ONLY):
                 self.invite(user, "amico@example.com")
             self.assertFalse(self.find_user("amico@example.com"))
         # the team's administrator and a Support Administrator may
