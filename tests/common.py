@@ -25,6 +25,14 @@ from odoo.tools import mute_logger
 from tools.odoo_server import ODOO_SRC, REPO_ROOT
 
 MODULE = "support_team_queue"
+# what the chatter asks of /mail/thread/data for a record it opens
+THREAD_DATA_REQUESTS = (
+    "activities",
+    "attachments",
+    "followers",
+    "suggestedRecipients",
+    "scheduledMessages",
+)
 
 
 class _OdooTestAttributes:

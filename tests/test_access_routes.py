@@ -18,7 +18,12 @@ from urllib.parse import urlencode
 from odoo.tests import new_test_user
 from odoo.tools import mute_logger
 
-from .common import RpcTransportsMixin, SupportHttpCase, new_ticket_file
+from .common import (
+    THREAD_DATA_REQUESTS,
+    RpcTransportsMixin,
+    SupportHttpCase,
+    new_ticket_file,
+)
 
 SUBJECT = "Oggetto riservato RTE-6104"
 MESSAGE = "Messaggio riservato RTE-6105"
@@ -59,13 +64,7 @@ def route_values(ticket_id, message_id, attachment_id, partner_id, search_term="
         "hash": "not-the-hash",
         "pid": partner_id,
         "partner_id": partner_id,
-        "request_list": [
-            "activities",
-            "attachments",
-            "followers",
-            "suggestedRecipients",
-            "scheduledMessages",
-        ],
+        "request_list": list(THREAD_DATA_REQUESTS),
         "post_data": {"body": "Intruso", "message_type": "comment"},
         "body": "Intruso",
         "content": "x",

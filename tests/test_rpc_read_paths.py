@@ -11,7 +11,12 @@ import odoo
 from odoo import Command
 from odoo.tools import mute_logger
 
-from .common import RpcTransportsMixin, SupportHttpCase, new_ticket_file
+from .common import (
+    THREAD_DATA_REQUESTS,
+    RpcTransportsMixin,
+    SupportHttpCase,
+    new_ticket_file,
+)
 
 SUBJECT = "Caldaia riservata ZQX-4411"
 DESCRIPTION = "Descrizione riservata KLM-7302"
@@ -407,13 +412,7 @@ class TestRpcReadPaths(RpcTransportsMixin, SupportHttpCase):
         params = {
             "thread_model": "support.ticket",
             "thread_id": self.ticket.id,
-            "request_list": [
-                "activities",
-                "attachments",
-                "followers",
-                "suggestedRecipients",
-                "scheduledMessages",
-            ],
+            "request_list": list(THREAD_DATA_REQUESTS),
         }
         _ok, text, _result = self.json_post(self.denied, "/mail/thread/data", params)
         self.assertNoSecret(text)
