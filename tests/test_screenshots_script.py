@@ -48,13 +48,7 @@ class TestScreenshotsScript(SupportCase):
                 if view_type:
                     self.assertIn(view_type, action.view_mode.split(","))
                 if xmlid:
-                    record = self.env.ref(f"{MODULE}.{xmlid}")
-                    self.assertTrue(
-                        self.env[record._name]
-                        .with_user(user)
-                        .browse(record.id)
-                        .has_access("read")
-                    )
+                    self.assertReadableBy(user, xmlid)
 
     def check_page(self, script, login, target):
         """A portal page: its route exists, its records are the user's."""
@@ -66,10 +60,11 @@ class TestScreenshotsScript(SupportCase):
         rules = {rule.rule for rule in self.env["ir.http"].routing_map().iter_rules()}
         self.assertIn(pattern, rules)
         for xmlid in xmlids:
-            record = self.env.ref(f"{MODULE}.{xmlid}")
-            self.assertTrue(
-                self.env[record._name]
-                .with_user(user)
-                .browse(record.id)
-                .has_access("read")
-            )
+            self.assertReadableBy(user, xmlid)
+
+    def assertReadableBy(self, user, xmlid):
+        """The demo record ``xmlid`` is one ``user`` may read."""
+        record = self.env.ref(f"{MODULE}.{xmlid}")
+        self.assertTrue(
+            self.env[record._name].with_user(user).browse(record.id).has_access("read")
+        )
