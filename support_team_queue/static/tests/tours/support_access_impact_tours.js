@@ -6,6 +6,7 @@
  */
 
 import { registry } from "@web/core/registry";
+import { addGroupMember } from "@support_team_queue/../tests/tours/support_tour_steps";
 
 // Keep in sync with tests/test_tours.py.
 const GROUP = "Gruppo B";
@@ -15,21 +16,7 @@ const TICKET = "Tour: fax di Gruppo B fuori uso";
 registry.category("web_tour.tours").add("support_team_queue_access_impact", {
     url: "/odoo/action-support_team_queue.action_support_group",
     steps: () => [
-        {
-            content: `Open ${GROUP}`,
-            trigger: `.o_list_view .o_data_row td[name=name]:contains("${GROUP}")`,
-            run: "click",
-        },
-        {
-            content: "Add a member",
-            trigger: ".o_form_view .o_field_widget[name=user_ids] input",
-            run: `edit ${MEMBER}`,
-        },
-        {
-            content: `Pick ${MEMBER}`,
-            trigger: `.o-autocomplete--dropdown-item a:contains("${MEMBER}")`,
-            run: "click",
-        },
+        ...addGroupMember(GROUP, MEMBER),
         {
             content: `${MEMBER} is among the members, not saved yet`,
             trigger: `.o_form_view .o_form_dirty .o_field_widget[name=user_ids] .o_tag:contains("${MEMBER}")`,

@@ -8,6 +8,7 @@
  */
 
 import { registry } from "@web/core/registry";
+import { openMyTeam, saveForm } from "@support_team_queue/../tests/tours/support_tour_steps";
 
 // Keep in sync with tests/test_tours.py.
 const TEAM = "Assistenza Clienti";
@@ -42,11 +43,7 @@ function toggleFilter(label) {
 registry.category("web_tour.tours").add("support_team_queue_sla_team_admin", {
     url: MY_TEAM_URL,
     steps: () => [
-        {
-            content: "My Team lists the user's team: open it",
-            trigger: `.o_list_view .o_data_row td[name=name]:contains("${TEAM}")`,
-            run: "click",
-        },
+        ...openMyTeam(TEAM),
         {
             content: "The team's working hours can be set",
             trigger: ".o_form_view .o_field_widget[name=resource_calendar_id] input",
@@ -80,15 +77,7 @@ registry.category("web_tour.tours").add("support_team_queue_sla_team_admin", {
             trigger: ".o_form_view .o_field_widget[name=response_hours] input",
             run: "edit 02:00",
         },
-        {
-            content: "Save",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Saved",
-            trigger: ".o_form_view .o_form_saved",
-        },
+        ...saveForm(),
     ],
 });
 

@@ -6,6 +6,7 @@
  */
 
 import { registry } from "@web/core/registry";
+import { openMyTeam, pickInDialog, saveForm } from "@support_team_queue/../tests/tours/support_tour_steps";
 
 // Keep in sync with tests/test_tours.py.
 const TEAM = "Assistenza Clienti";
@@ -16,20 +17,10 @@ const INVITED = "Marco Bianchi Tour";
 const INVITED_EMAIL = "marco.bianchi.tour@example.com";
 const MY_TEAM_URL = "/odoo/action-support_team_queue.action_support_my_team";
 
-function openMyTeam() {
-    return [
-        {
-            content: "My Team lists the user's team: open it",
-            trigger: `.o_list_view .o_data_row td[name=name]:contains("${TEAM}")`,
-            run: "click",
-        },
-    ];
-}
-
 registry.category("web_tour.tours").add("support_team_queue_team_admin", {
     url: MY_TEAM_URL,
     steps: () => [
-        ...openMyTeam(),
+        ...openMyTeam(TEAM),
         {
             content: "The team's name can be changed",
             trigger: `.o_form_view .o_field_widget[name=name] input:value("${TEAM}")`,
@@ -73,15 +64,7 @@ registry.category("web_tour.tours").add("support_team_queue_team_admin", {
             content: "The newcomer is among the operators",
             trigger: `body:not(:has(.modal)) .o_field_widget[name=operator_ids] .o_data_row td:contains("${NEWCOMER}")`,
         },
-        {
-            content: "Save",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Saved",
-            trigger: ".o_form_view .o_form_saved",
-        },
+        ...saveForm(),
         {
             content: "Invite an operator",
             trigger: ".o_form_view button[name=action_invite_operator]",
@@ -121,7 +104,7 @@ registry.category("web_tour.tours").add("support_team_queue_team_admin", {
 registry.category("web_tour.tours").add("support_team_queue_team_operator_readonly", {
     url: MY_TEAM_URL,
     steps: () => [
-        ...openMyTeam(),
+        ...openMyTeam(TEAM),
         {
             content: "The team's name shows as text, not as an input",
             trigger: `.o_form_view .o_field_widget[name=name]:contains("${TEAM}"):not(:has(input))`,
@@ -175,31 +158,13 @@ registry.category("web_tour.tours").add("support_team_queue_sharing", {
             trigger: ".modal .o_field_widget[name=source_type] input[data-value=group]",
             run: "click",
         },
-        {
-            content: "Pick the source group",
-            trigger: ".modal .o_field_widget[name=source_group_id] input",
-            run: `edit ${SHARED_GROUP}`,
-        },
-        {
-            content: "Choose it",
-            trigger: `.modal .o_field_widget[name=source_group_id] .dropdown-item:contains("${SHARED_GROUP}")`,
-            run: "click",
-        },
+        ...pickInDialog("source_group_id", SHARED_GROUP),
         {
             content: "Shared with a user",
             trigger: ".modal .o_field_widget[name=target_type] input[data-value=user]",
             run: "click",
         },
-        {
-            content: "Pick the user",
-            trigger: ".modal .o_field_widget[name=target_user_id] input",
-            run: `edit ${SHARED_WITH}`,
-        },
-        {
-            content: "Choose them",
-            trigger: `.modal .o_field_widget[name=target_user_id] .dropdown-item:contains("${SHARED_WITH}")`,
-            run: "click",
-        },
+        ...pickInDialog("target_user_id", SHARED_WITH),
         {
             content: "Read and write",
             trigger: ".modal .o_field_widget[name=access] input[data-value=write]",
@@ -214,15 +179,7 @@ registry.category("web_tour.tours").add("support_team_queue_sharing", {
             content: "The new rule is listed under its name, in Italian",
             trigger: `body:not(:has(.modal)) .o_field_widget[name=sharing_rule_ids] .o_data_row td[name=display_name]:contains("${SHARED_WITH}")`,
         },
-        {
-            content: "Save the team",
-            trigger: ".o_form_view .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "Saved",
-            trigger: ".o_form_view .o_form_saved",
-        },
+        ...saveForm("Save the team"),
     ],
 });
 
