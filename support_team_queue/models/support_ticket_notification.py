@@ -129,6 +129,15 @@ class SupportTicket(models.Model):
         model_description = self.env["ir.model"]._get(self._name).display_name
         subjects = mail_template._render_field("subject", tickets.ids)
         bodies = mail_template._render_field("body_html", tickets.ids)
+        # what message_notify would look up for each ticket (alias domain,
+        # company, reply-to: a query or two each), looked up once for all,
+        # the same way
+        thread = tickets.sudo()
+        company = self.env.company
+        email_from = thread._message_compute_author()[1]
+        alias_domains = thread._mail_get_alias_domains(default_company=company)
+        companies = thread._mail_get_companies(default=company)
+        reply_to = thread._notify_get_reply_to(default=email_from)
         for ticket in tickets:
             ticket.sudo().message_notify(
                 subject=subjects[ticket.id],
@@ -137,4 +146,10 @@ class SupportTicket(models.Model):
                 record_name=ticket.display_name,
                 email_layout_xmlid="mail.mail_notification_layout",
                 model_description=model_description,
+                record_alias_domain_id=alias_domains[ticket.id].id,
+                record_company_id=companies[ticket.id].id,
+                reply_to=reply_to[ticket.id],
+                # a new notice has no tracking values: spares the e-mail's
+                # search for them
+                tracking_value_ids=[],
             )
