@@ -20,6 +20,9 @@ from odoo.tools import SQL, mute_logger
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.mail.tests.common import MailCase
+from odoo.addons.support_team_queue.models.support_ticket_posting import (
+    readers_checked,
+)
 from odoo.addons.support_team_queue.models.working_hours import WorkingTime
 
 from .common import SupportCase, new_customer_user, new_organization, with_chatter
@@ -572,6 +575,30 @@ class TestEscalation(SlaCase, MailCase):
         with self.clock(at(MON, 14)):
             self.env["support.ticket"]._cron_sla_escalate(batch_size=2)
         self.assertEqual(set(tickets.mapped("sla_state")), {"failed"})
+
+    def test_the_batchs_access_check_vouches_for_its_own_pairs_only(self):
+        # the escalation checks its recipients' access once for the batch;
+        # its notices take that answer for those (ticket, user) pairs only
+        first = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
+        second = self.ticket_at(at(MON, 9), user_id=self.resp_a.id)
+
+        def notify(ticket, subject):
+            ticket.sudo().message_notify(
+                subject=subject,
+                body="Avviso",
+                partner_ids=[self.tech_b.partner_id.id, self.resp_a.partner_id.id],
+            )
+
+        with readers_checked(self.env.cr, {(first.id, self.tech_b.id)}):
+            notify(first, "Vouched")
+            notify(second, "Other ticket")
+        notify(first, "Afterwards")
+        self.assertEqual(self.told(self.tech_b, first, "Vouched"), 1)
+        self.assertEqual(self.told(self.tech_b, second, "Other ticket"), 0)
+        self.assertEqual(self.told(self.tech_b, first, "Afterwards"), 0)
+        # positive control: a reader is told each time
+        self.assertEqual(self.told(self.resp_a, second, "Other ticket"), 1)
+        self.assertEqual(self.told(self.resp_a, first, "Afterwards"), 1)
 
     def test_the_scheduled_action_runs_the_escalation(self):
         cron = self.env.ref("support_team_queue.ir_cron_support_sla_escalate")

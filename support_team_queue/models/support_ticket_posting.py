@@ -1,5 +1,25 @@
+import contextlib
+import contextvars
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+
+# The (ticket, user) pairs whose read access the caller has just checked
+# for the notices it sends (``_sla_notify_escalations``, once per batch):
+# not checked again for each message. Like PythonFlag, no RPC call can
+# carry it.
+READERS_CHECKED = contextvars.ContextVar("support_readers_checked", default=None)
+
+
+@contextlib.contextmanager
+def readers_checked(cr, pairs):
+    """Within the block, ``_notify_get_recipients`` takes the ``(ticket id,
+    user id)`` pairs of ``pairs``, checked on cursor ``cr``, as readers."""
+    token = READERS_CHECKED.set((id(cr), frozenset(pairs)))
+    try:
+        yield
+    finally:
+        READERS_CHECKED.reset(token)
 
 
 class SupportTicket(models.Model):
@@ -104,8 +124,13 @@ class SupportTicket(models.Model):
             .sudo()
             .browse({r["uid"] for r in recipients if r.get("uid")})
         )
+        cr_id, checked = READERS_CHECKED.get() or (None, frozenset())
+        if cr_id != id(self.env.cr):
+            checked = frozenset()
         readers = {
-            user.id for user in users if self._support_filtered_readable_by(user)
+            user.id
+            for user in users
+            if (self.id, user.id) in checked or self._support_filtered_readable_by(user)
         }
         return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
 

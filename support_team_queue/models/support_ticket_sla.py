@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import create_index
 
 from .support_ticket import OPEN_TICKETS_SQL, drop_stale_open_indexes
+from .support_ticket_posting import readers_checked
 
 SLA_STATES = [
     ("on_track", "On Track"),
@@ -418,15 +419,20 @@ class SupportTicket(models.Model):
                     user: tickets._support_filtered_readable_by(user) for user in users
                 }
                 by_lang = defaultdict(lambda: defaultdict(list))
+                checked = set()
                 for ticket, recipients in told.items():
                     for user in recipients & users:
                         if ticket in readable[user]:
                             by_lang[user.partner_id.lang][ticket.id].append(
                                 user.partner_id.id
                             )
-                for lang, partners_of in by_lang.items():
-                    # queued: the mail scheduler sends them, not this run
-                    tickets.with_context(
-                        lang=lang, mail_notify_force_send=False
-                    )._support_send_notice(partners_of, template)
+                            checked.add((ticket.id, user.id))
+                # the recipients' access, checked above for the batch, is
+                # not checked again for each notice
+                with readers_checked(self.env.cr, checked):
+                    for lang, partners_of in by_lang.items():
+                        # queued: the mail scheduler sends them, not this run
+                        tickets.with_context(
+                            lang=lang, mail_notify_force_send=False
+                        )._support_send_notice(partners_of, template)
             tickets.sudo().write({"sla_notified": state})
