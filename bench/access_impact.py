@@ -17,7 +17,12 @@ users who used the desk recently are):
 
 Usage::
 
-    .venv/bin/python bench/access_impact.py [--tickets N] [--db stq_impact_bench]
+    .venv/bin/python bench/access_impact.py [--tickets N] [--db stq_impact_bench] \
+        [--keep] [--reuse] [--out FILE]
+
+``--keep`` keeps the database, with the ids the measures need (as a
+system parameter); ``--reuse`` measures again on such a kept database
+without generating it (``--tickets`` is then read from it).
 
 The last line printed is::
 
@@ -35,6 +40,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import queue_page  # noqa: E402  (its generator and database set-up)
+
+# where a kept database remembers the ids the measures need (--reuse)
+FIXTURE_PARAM = "bench.access_impact.fixture"
 
 
 def measure(env, label, record, values):
@@ -64,18 +72,70 @@ def measure(env, label, record, values):
     return points
 
 
+def generate(env, args, n_users, n_groups):
+    """The benchmark's data; returns the ids the measures need."""
+    from odoo import Command
+
+    gen = queue_page.Generator(env, args, random.Random(17))
+    gen.roles(8)
+    gen.users(n_users, 8)
+    gen.team()
+    gen.groups(n_groups, 8)
+    gen.recompute_memberships()
+    gen.pick_archetypes(8)
+    gen.sharing_rules(8)
+    gen.helpdesk_teams()
+    gen.customers(max(100, n_users))
+    gen.tickets(args.tickets)
+    support_admin = (
+        env["res.users"]
+        .with_context(no_reset_password=True)
+        .create(
+            {
+                "name": "Bench Support Administrator",
+                "login": "bench_support_admin",
+                "groups_id": [
+                    Command.link(env.ref("support_team_queue.group_support_admin").id)
+                ],
+            }
+        )
+    )
+    return {
+        "tickets": args.tickets,
+        "user_ids": gen.user_ids,
+        "team_admin": gen.team_admin,
+        "support_admin": support_admin.id,
+        "group_id": gen.group_ids[0],
+        "level_one_role": next(
+            role_id
+            for role_id, level in sorted(gen.levels.items())
+            if level == 1 and role_id != gen.callcenter_role
+        ),
+        "callcenter_role": gen.callcenter_role,
+        "team_id": gen.team_id,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=10000)
     parser.add_argument("--db", default="stq_impact_bench")
     parser.add_argument("--out", help="write the results as JSON to this file")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure on a database kept by --keep, without generating it",
+    )
     args = parser.parse_args()
+    if args.reuse:
+        args.keep = True
     args.small = args.tickets <= 20000  # the generator's smaller role tree
     n_users = 200 if args.small else 2000
     n_groups = 20 if args.small else 200
 
-    queue_page.create_database(args)
+    if not args.reuse:
+        queue_page.create_database(args)
     import odoo
     from odoo import SUPERUSER_ID, Command, api
     from odoo.tools import config
@@ -88,63 +148,42 @@ def main():
     try:
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            gen = queue_page.Generator(env, args, random.Random(17))
-            gen.roles(8)
-            gen.users(n_users, 8)
-            gen.team()
-            gen.groups(n_groups, 8)
-            gen.recompute_memberships()
-            gen.pick_archetypes(8)
-            gen.sharing_rules(8)
-            gen.helpdesk_teams()
-            gen.customers(max(100, n_users))
-            gen.tickets(args.tickets)
-            support_admin = (
-                env["res.users"]
-                .with_context(no_reset_password=True)
-                .create(
-                    {
-                        "name": "Bench Support Administrator",
-                        "login": "bench_support_admin",
-                        "groups_id": [
-                            Command.link(
-                                env.ref("support_team_queue.group_support_admin").id
-                            )
-                        ],
-                    }
-                )
-            )
-            cr.commit()
-            queue_page.psql(args.db, "VACUUM ANALYZE support_ticket")
+            Param = env["ir.config_parameter"]
+            if args.reuse:
+                fixture = json.loads(Param.get_param(FIXTURE_PARAM) or "null")
+                if not fixture:
+                    sys.exit(f"{args.db} was not kept by bench/access_impact.py")
+            else:
+                fixture = generate(env, args, n_users, n_groups)
+                Param.set_param(FIXTURE_PARAM, json.dumps(fixture))
+                cr.commit()
+                queue_page.psql(args.db, "VACUUM ANALYZE support_ticket")
             queue_page.settle(args.db)
-            results["users"] = len(gen.user_ids)
-            results["tickets"] = args.tickets
-            as_admin = env(user=gen.team_admin, su=False, context={})
-            as_support_admin = env(user=support_admin.id, su=False, context={})
-            group = as_admin["support.group"].browse(gen.group_ids[0])
+            args.tickets = fixture["tickets"]
+            results["users"] = len(fixture["user_ids"])
+            results["tickets"] = fixture["tickets"]
+            results["load_average"] = os.getloadavg()
+            as_admin = env(user=fixture["team_admin"], su=False, context={})
+            as_support_admin = env(user=fixture["support_admin"], su=False, context={})
+            group = as_admin["support.group"].browse(fixture["group_id"])
             results["group"] = measure(
                 as_admin,
                 "group of all users",
                 group,
-                {"user_ids": [Command.set(gen.user_ids)]},
+                {"user_ids": [Command.set(fixture["user_ids"])]},
             )
             cr.rollback()
-            level_one = next(
-                role_id
-                for role_id, level in sorted(gen.levels.items())
-                if level == 1 and role_id != gen.callcenter_role
-            )
             results["role"] = measure(
                 as_support_admin,
                 "deep role moved",
-                as_support_admin["support.role"].browse(level_one),
-                {"parent_id": gen.callcenter_role},
+                as_support_admin["support.role"].browse(fixture["level_one_role"]),
+                {"parent_id": fixture["callcenter_role"]},
             )
             cr.rollback()
             results["team"] = measure(
                 as_admin,
                 "team level",
-                as_admin["support.team"].browse(gen.team_id),
+                as_admin["support.team"].browse(fixture["team_id"]),
                 {"ticket_access": "public_read"},
             )
             cr.rollback()
