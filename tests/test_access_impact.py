@@ -263,6 +263,110 @@ class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
             self.env.invalidate_all()
 
 
+class _RolledBack(Exception):
+    pass
+
+
+class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
+    """The preview counts each user's gains and losses from the region
+    their new branches open (``_difference_counts``), that region counted
+    once for all users; for random changes in random desks, each user's
+    counts are those of the one query over ``after and not before``
+    (``_counts``), as the superuser and as a desk's user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile_groups = [cls.env.ref("base.group_user")] + [
+            cls.env.ref(f"{oracle.MODULE}.group_support_{name}")
+            for name in oracle.PROFILES[1:]
+        ]
+
+    build = oracle.TestAccessOracle.build
+    values_in_odoo = TestImpactAgainstTheRules.values_in_odoo
+    split_seen = 0
+
+    def test_counted_by_region_as_by_one_query(self):
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            print_blob=True,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        )
+        @given(st.data())
+        def check(data):
+            desk = data.draw(oracle.desks())
+            change = data.draw(proposed_changes(desk))
+            viewer = data.draw(st.integers(-1, len(desk["users"]) - 1))
+            self.check_counts(desk, change, viewer)
+
+        check()
+        self.assertTrue(self.split_seen, "no count was split into regions")
+
+    def check_counts(self, desk, change, viewer):
+        savepoint = self.env.cr.savepoint()
+        try:
+            odoo = self.build(desk)
+            self.env.flush_all()
+            model, index, values = change
+            plural = {
+                "res.users": "users",
+                "support.role": "roles",
+                "support.team": "teams",
+                "support.group": "groups",
+                "support.sharing.rule": "rules",
+            }[model]
+            record = (
+                odoo[plural][index] if index is not None else self.env[model].browse()
+            )
+            values = self.values_in_odoo(odoo, values)
+            Impact = self.env["support.access.impact"]
+            user_ids = self.env["res.users"].search([("share", "=", False)]).ids
+            before = Impact._readable_domains(user_ids)
+            tickets_version = Impact._tickets_version()
+            try:
+                with mute_logger("odoo.models"), self.env.cr.savepoint():
+                    if record:
+                        record.write(values)
+                    else:
+                        record.create(values)
+                    self.env.flush_all()
+                    after = Impact._readable_domains(user_ids)
+                    moved = Impact._tickets_version() != tickets_version
+                    raise _RolledBack
+            except REFUSED:
+                return  # the change is refused: nothing to count
+            except _RolledBack:
+                pass
+            Impact._forget_rolled_back()
+            if moved:
+                return  # the tickets themselves change: compared by their ids
+            if viewer >= 0:
+                Impact = Impact.with_user(odoo["users"][viewer])
+            region_counts = {}
+            for uid in user_ids:
+                domains = before[uid], after[uid]
+                if repr(domains[0]) == repr(domains[1]) or not all(
+                    domain is not None and Impact._names_columns_only(domain)
+                    for domain in domains
+                ):
+                    continue
+                counts = Impact._difference_counts(*domains, region_counts)
+                if counts is None:
+                    continue
+                type(self).split_seen += 1
+                self.assertEqual(
+                    tuple(counts),
+                    tuple(Impact._counts(*Impact._domain_differences(*domains))),
+                    f"user {uid}, change {change}",
+                )
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+
+
 class TestPreviewChangesNothing(ImpactMixin, SupportCase):
     @classmethod
     def setUpClass(cls):
