@@ -12,6 +12,8 @@ hierarchy, groups with nested members, the open queue, every public access
 level, sharing rules of each kind, archived tickets, a second team.
 """
 
+from contextlib import nullcontext
+
 from odoo import Command, models
 from odoo.tests import new_test_user
 
@@ -170,3 +172,39 @@ class TestRuleResolution(SupportCase):
         self.assertEqual(len(answers[("t_queue_operator", "read")]), 1)
         self.assertEqual(len(answers[("t_other_operator", "read")]), 2)
         self.assertGreater(len(set(answers.values())), 12)
+
+    def resolved_rules(self, users, batch):
+        """``{user id: repr of the resolved read rules}`` of ``users``, one
+        user at a time or in one batch (``_support_resolution_batch``), the
+        cache of resolved rules emptied first; and the queries it took."""
+        self.env.registry.clear_cache()
+        self.env.invalidate_all()
+        rules = {
+            user.id: self.env(user=user)["ir.rule"]._compute_domain(
+                "support.ticket", "read"
+            )
+            for user in users
+        }
+        Engine = self.env["support.rule.engine"]
+        queries = self.env.cr.sql_log_count
+        with Engine._support_resolution_batch(rules) if batch else nullcontext():
+            resolved = {
+                user_id: repr(
+                    self.env(user=user_id)["support.ticket"]._support_resolved_rules(
+                        domain
+                    )
+                )
+                for user_id, domain in rules.items()
+            }
+        return resolved, self.env.cr.sql_log_count - queries
+
+    def test_rules_resolved_in_a_batch_as_one_by_one(self):
+        """The preview of a change (support.access.impact) resolves many
+        users' rules at once: each user's domain is the one resolved alone,
+        for every user here (every rule, every kind of sharing rule)."""
+        one_by_one, queries_alone = self.resolved_rules(self.users, batch=False)
+        in_batch, queries_in_batch = self.resolved_rules(self.users, batch=True)
+        self.assertEqual(in_batch, one_by_one)
+        self.assertGreater(len(set(one_by_one.values())), 8)
+        # the batch read what the resolutions share once
+        self.assertLess(queries_in_batch, queries_alone / 2)

@@ -41,7 +41,15 @@ class Principal(namedtuple("Principal", ("kind", "records"))):
             return self._sudo()
         Role = self.env["support.role"].sudo().with_context(active_test=False)
         if self.kind == "role_subtree":
-            return Role.search([("id", "child_of", self.records.ids)])
+            batch = self.env["support.rule.engine"]._support_batch()
+            if batch is None:
+                return Role.search([("id", "child_of", self.records.ids)])
+            # resolving many users' rules: each subtree searched once
+            subtrees = batch.setdefault("role_subtrees", {})
+            key = tuple(self.records.ids)
+            if key not in subtrees:
+                subtrees[key] = Role.search([("id", "child_of", list(key))]).ids
+            return Role.browse(subtrees[key])
         return Role
 
     def users(self):

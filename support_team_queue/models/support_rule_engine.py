@@ -1,3 +1,4 @@
+import contextlib
 import functools
 import typing
 
@@ -256,6 +257,70 @@ class SupportRuleEngine(models.AbstractModel):
             memo.setdefault(key, set()).update(records._ids)
         return records
 
+    # -- resolving the rules of many users --------------------------------
+
+    _SUPPORT_BATCH = "support_team_queue.resolution_batch"
+
+    @api.model
+    @contextlib.contextmanager
+    def _support_resolution_batch(self, domains):
+        """Resolve the rules of many users, ``{user id: domain}`` (each
+        user's ``ir.rule._compute_domain``), as their resolution reads them,
+        with what the resolution reads of them fetched for all of them at
+        once: the access stamp, the sharing rules targeting each user, the
+        roles below each user's role, and the ids every path of their rules
+        reaches (one query for many users, on the first resolution not
+        found in the cache). Each user's domain is then built from that,
+        exactly as one by one (tests/test_rule_resolution.py). Only while
+        nothing is written: the batch lives within the ``with`` block."""
+        cache = self.env.cr.cache
+        if self._SUPPORT_BATCH in cache:
+            yield
+            return
+        cache[self._SUPPORT_BATCH] = {
+            "user_ids": frozenset(domains),
+            "pending": dict(domains),
+            "stamp": self.env["support.access.stamp"]._support_access_stamp(),
+            "reached": {},
+        }
+        try:
+            yield
+        finally:
+            cache.pop(self._SUPPORT_BATCH, None)
+
+    @api.model
+    def _support_batch(self):
+        """The current resolution batch (:meth:`_support_resolution_batch`),
+        or None."""
+        return self.env.cr.cache.get(self._SUPPORT_BATCH)
+
+    # at most that many paths' ids read by one query
+    _SUPPORT_BATCH_PATHS = 200
+
+    @api.model
+    def _support_batch_reach(self, batch):
+        """Read the ids every path of the batch's pending rules reaches,
+        for all of them at once."""
+        pending, batch["pending"] = batch["pending"], {}
+        reached = {}
+        for domain in pending.values():
+            if domain and any(
+                map(self._support_resolvable, expression.normalize_domain(domain))
+            ):
+                self.sudo()._support_rule_domain_template(domain, reached)
+        keys = [key for key in reached if key not in batch["reached"]]
+        for start in range(0, len(keys), self._SUPPORT_BATCH_PATHS):
+            chunk = keys[start : start + self._SUPPORT_BATCH_PATHS]
+            [row] = self.env.execute_query(
+                SQL(
+                    "SELECT %s",
+                    SQL(", ").join(
+                        SQL("ARRAY(%s)", reached[key].select()) for key in chunk
+                    ),
+                )
+            )
+            batch["reached"].update(zip(chunk, row, strict=True))
+
     @api.model
     def _support_resolved_rules(self, domain):
         if not any(map(self._support_resolvable, expression.normalize_domain(domain))):
@@ -265,7 +330,11 @@ class SupportRuleEngine(models.AbstractModel):
         key = repr(domain)
         if memo is not None and key in memo:
             return memo[key]
-        stamp = self.env["support.access.stamp"]._support_access_stamp()
+        batch = self._support_batch()
+        if batch is not None:
+            stamp = batch["stamp"]
+        else:
+            stamp = self.env["support.access.stamp"]._support_access_stamp()
         resolved = self._support_resolved_rules_at(key, stamp, domain)
         if memo is not None:
             memo[key] = resolved
@@ -299,12 +368,20 @@ class SupportRuleEngine(models.AbstractModel):
         if not reached:
             return template
         keys = list(reached)
-        [row] = self.env.execute_query(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(SQL("ARRAY(%s)", reached[key].select()) for key in keys),
+        batch = self._support_batch()
+        if batch is not None and batch["pending"]:
+            self._support_batch_reach(batch)
+        if batch is not None and all(key in batch["reached"] for key in keys):
+            row = [batch["reached"][key] for key in keys]
+        else:
+            [row] = self.env.execute_query(
+                SQL(
+                    "SELECT %s",
+                    SQL(", ").join(
+                        SQL("ARRAY(%s)", reached[key].select()) for key in keys
+                    ),
+                )
             )
-        )
         resolved = {}
         for key, ids in zip(keys, row, strict=True):
             # Past _SUPPORT_RESOLVED_IDS_MAX ids, the path stays a sub-query

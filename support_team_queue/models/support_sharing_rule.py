@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 
-from .support_principal import KINDS, Principal, principals_including
+from .support_principal import KINDS, Principal, principals_including, role_ids_path
 
 SOURCE_TYPES = [
     ("role", "Role"),
@@ -253,8 +253,37 @@ class SupportSharingRule(models.Model):
         # support.ticket._search): count memberships changed just now
         self.env["support.group"].flush_model(["effective_user_ids"])
         self.env["support.sharing.rule"].flush_model()
+        Rules = self.sudo().with_context(active_test=True)
+        batch = self.env["support.rule.engine"]._support_batch()
+        if batch is not None and batch["user_ids"].issuperset(user_ids):
+            # the rules of a batch's users, read for all of them at once
+            if "rules_targeting" not in batch:
+                batch["rules_targeting"] = self._support_rules_targeting_each(
+                    batch["user_ids"]
+                )
+            order, targeting = batch["rules_targeting"]
+            ids = set().union(*(targeting[user_id] for user_id in user_ids))
+            return Rules.browse([rule_id for rule_id in order if rule_id in ids])
         including = principals_including(self.env["res.users"].browse(user_ids))
-        return (
+        return Rules.search(
+            expression.OR(
+                [
+                    [(f"target_{kind}_id", "in", records.ids)]
+                    for kind, records in including.items()
+                ]
+            )
+        )
+
+    @api.model
+    def _support_rules_targeting_each(self, user_ids):
+        """``(rule ids, {user id: rule ids})``: the active sharing rules
+        targeting any of the users, in their order, and those targeting each
+        user, as :meth:`_support_rules_targeting` finds them one user at a
+        time, in a few queries for all the users."""
+        users = self.env["res.users"].sudo().with_context(active_test=False)
+        users = users.browse(sorted(user_ids))
+        including = principals_including(users)
+        rules = (
             self.sudo()
             .with_context(active_test=True)
             .search(
@@ -266,6 +295,25 @@ class SupportSharingRule(models.Model):
                 )
             )
         )
+        groups_of = {}
+        for group in including["group"]:
+            for user_id in group.effective_user_ids.ids:
+                groups_of.setdefault(user_id, set()).add(group.id)
+        targeting = {}
+        for user in users:
+            # the principals including the user (principals_including)
+            role = user.support_role_id
+            above = set(role_ids_path(role)) if role else set()
+            groups = groups_of.get(user.id, set())
+            targeting[user.id] = {
+                rule.id
+                for rule in rules
+                if (rule.target_user_id and rule.target_user_id == user)
+                or (rule.target_role_id and rule.target_role_id == role)
+                or rule.target_role_subtree_id.id in above
+                or rule.target_group_id.id in groups
+            }
+        return rules.ids, targeting
 
     def _support_source_domain(self):
         """Tickets of the rule's team owned by its source, as a domain of

@@ -117,9 +117,12 @@ class SupportAccessImpact(models.TransientModel):
     def _readable_domains(self, user_ids):
         """``{user id: domain}``: the tickets each user may read, as the ticket
         rules resolved by the queue's engine, or None for none at all."""
-        domains = {}
+        domains, rules = {}, {}
         users = self.env["res.users"].sudo().with_context(active_test=False)
-        for user in users.browse(user_ids).exists():
+        users = users.browse(user_ids).exists()
+        # what each user's rules are evaluated with, read for all at once
+        users.fetch(["active", "share", "groups_id", "company_id", "company_ids"])
+        for user in users:
             if not user.active or user.share:
                 domains[user.id] = None
                 continue
@@ -129,10 +132,15 @@ class SupportAccessImpact(models.TransientModel):
             ):
                 domains[user.id] = None
                 continue
-            domain = env["ir.rule"]._compute_domain("support.ticket", "read")
-            if domain:
-                domain = env["support.ticket"]._support_resolved_rules(domain)
-            domains[user.id] = expression.normalize_domain(domain or [])
+            rules[user.id] = env["ir.rule"]._compute_domain("support.ticket", "read")
+        # resolved as the queue resolves each user's rules (and cached for
+        # them), what the resolution reads fetched for all the users at once
+        with self.env["support.rule.engine"]._support_resolution_batch(rules):
+            for user_id, domain in rules.items():
+                if domain:
+                    env = self.env(user=user_id, su=False, context={})
+                    domain = env["support.ticket"]._support_resolved_rules(domain)
+                domains[user_id] = expression.normalize_domain(domain or [])
         return domains
 
     @api.model
