@@ -273,7 +273,9 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
     their new branches open (``_difference_counts``), that region counted
     once for all users; for random changes in random desks, each user's
     counts are those of the one query over ``after and not before``
-    (``_counts``), as the superuser and as a desk's user."""
+    (``_counts``), and its shorter domains find the same tickets, as the
+    superuser and as a desk's user. The rules of all users are resolved in
+    one batch, each user's as resolved alone."""
 
     @classmethod
     def setUpClass(cls):
@@ -373,15 +375,27 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
                     for domain in domains
                 ):
                     continue
-                counts = Impact._difference_counts(*domains, region_counts)
-                if counts is None:
+                split = Impact._difference_counts(*domains, region_counts)
+                if split is None:
                     continue
                 type(self).split_seen += 1
+                differences = Impact._domain_differences(*domains)
+                counts, split_differences = split
                 self.assertEqual(
                     tuple(counts),
-                    tuple(Impact._counts(*Impact._domain_differences(*domains))),
+                    tuple(Impact._counts(*differences)),
                     f"user {uid}, change {change}",
                 )
+                # the same tickets (the samples are read from them)
+                Tickets = Impact._viewer_tickets()
+                for domain, split_domain in zip(
+                    differences, split_differences, strict=True
+                ):
+                    self.assertEqual(
+                        Tickets.search(split_domain).ids,
+                        Tickets.search(domain).ids,
+                        f"user {uid}, change {change}",
+                    )
         finally:
             savepoint.close(rollback=True)
             self.env.invalidate_all()

@@ -281,6 +281,7 @@ class SupportRuleEngine(models.AbstractModel):
             "user_ids": frozenset(domains),
             "pending": dict(domains),
             "stamp": self.env["support.access.stamp"]._support_access_stamp(),
+            "templates": {},
             "reached": {},
         }
         try:
@@ -307,7 +308,11 @@ class SupportRuleEngine(models.AbstractModel):
             if domain and any(
                 map(self._support_resolvable, expression.normalize_domain(domain))
             ):
-                self.sudo()._support_rule_domain_template(domain, reached)
+                own = {}
+                template = self.sudo()._support_rule_domain_template(domain, own)
+                batch["templates"][repr(domain)] = template, own
+                for key, query in own.items():
+                    reached.setdefault(key, query)
         keys = [key for key in reached if key not in batch["reached"]]
         for start in range(0, len(keys), self._SUPPORT_BATCH_PATHS):
             chunk = keys[start : start + self._SUPPORT_BATCH_PATHS]
@@ -363,14 +368,17 @@ class SupportRuleEngine(models.AbstractModel):
         returns, resolved the same way. The ids of every path are read in
         one query; a path reaching more than ``_SUPPORT_RESOLVED_IDS_MAX``
         stays its sub-query (``('user_id', 'in', SQL)``)."""
-        reached = {}  # (field, path, operator, value) -> comodel query
-        template = self._support_rule_domain_template(domain, reached)
-        if not reached:
-            return template
-        keys = list(reached)
         batch = self._support_batch()
         if batch is not None and batch["pending"]:
             self._support_batch_reach(batch)
+        if batch is not None and repr(domain) in batch["templates"]:
+            template, reached = batch["templates"][repr(domain)]
+        else:
+            reached = {}  # (field, path, operator, value) -> comodel query
+            template = self._support_rule_domain_template(domain, reached)
+        if not reached:
+            return template
+        keys = list(reached)
         if batch is not None and all(key in batch["reached"] for key in keys):
             row = [batch["reached"][key] for key in keys]
         else:

@@ -312,8 +312,12 @@ class SupportAccessImpact(models.TransientModel):
                 gained_count, lost_count = self._counts(gained, lost)
             else:
                 gained, lost = self._domain_differences(before[uid], after[uid])
-                counts = self._difference_counts(before[uid], after[uid], region_counts)
-                gained_count, lost_count = counts or self._counts(gained, lost)
+                split = self._difference_counts(before[uid], after[uid], region_counts)
+                if split:
+                    # the same tickets, in fewer words (samples below)
+                    (gained_count, lost_count), (gained, lost) = split
+                else:
+                    gained_count, lost_count = self._counts(gained, lost)
             if gained_count or lost_count:
                 samples = self._samples(
                     expression.OR(
@@ -397,9 +401,11 @@ class SupportAccessImpact(models.TransientModel):
     # -- counting the differences of many users ----------------------------
 
     def _difference_counts(self, before, after, region_counts):
-        """``(gained, lost)`` as :meth:`_counts` counts them for the domains
-        of :meth:`_domain_differences`, or None when the domains do not
-        split as the engine's count splits them (then :meth:`_counts`).
+        """``((gained, lost), (gained domain, lost domain))``: the counts of
+        :meth:`_counts` for the domains of :meth:`_domain_differences`, and
+        domains of the same tickets in fewer terms; or None when the
+        domains do not split as the engine's count splits them (then
+        :meth:`_counts`).
 
         Counted as one query over all the rows of ``after and not before``,
         a change that opens a whole team (or a large group) to many users
@@ -421,7 +427,7 @@ class SupportAccessImpact(models.TransientModel):
         common_after, branches_after = Engine._support_rule_branches(after)
         if common_before != common_after:
             return None
-        counts = []
+        counts, domains = [], []
         for (domain, branches), other_branches in (
             ((before, branches_before), branches_after),
             ((after, branches_after), branches_before),
@@ -429,6 +435,7 @@ class SupportAccessImpact(models.TransientModel):
             region = self._new_region(branches, other_branches)
             if not region:
                 counts.append(0)
+                domains.append([expression.FALSE_LEAF])
                 continue
             region = expression.AND([common_after, expression.OR(region)])
             other = after if domain is before else before
@@ -436,8 +443,9 @@ class SupportAccessImpact(models.TransientModel):
             if total is None:
                 total = region_counts[repr(region)] = self._count(region)
             counts.append(total - self._count(expression.AND([region, other])))
-        lost, gained = counts
-        return gained, lost
+            domains.append(expression.AND([region, ["!", *other]]))
+        (lost, gained), (lost_domain, gained_domain) = counts, domains
+        return (gained, lost), (gained_domain, lost_domain)
 
     @api.model
     def _new_region(self, branches, other_branches):
