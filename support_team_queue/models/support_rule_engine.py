@@ -308,11 +308,15 @@ class SupportRuleEngine(models.AbstractModel):
             if domain and any(
                 map(self._support_resolvable, expression.normalize_domain(domain))
             ):
-                own = {}
-                template = self.sudo()._support_rule_domain_template(domain, own)
+                # a path many users' rules share (their team's access
+                # level, a sharing rule's source) is searched once
+                template = self.sudo()._support_rule_domain_template(domain, reached)
+                own = {
+                    term[2]: reached[term[2]]
+                    for term in template
+                    if isinstance(term, tuple) and isinstance(term[2], _ReachedIds)
+                }
                 batch["templates"][repr(domain)] = template, own
-                for key, query in own.items():
-                    reached.setdefault(key, query)
         keys = [key for key in reached if key not in batch["reached"]]
         for start in range(0, len(keys), self._SUPPORT_BATCH_PATHS):
             chunk = keys[start : start + self._SUPPORT_BATCH_PATHS]
