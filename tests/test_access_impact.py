@@ -730,3 +730,17 @@ class TestPreviewOverRpc(ImpactMixin, RpcTransportsMixin, SupportHttpCase):
         self.assertEqual(lines[0]["sample_ticket_ids"], ticket.ids)
         self.env.invalidate_all()
         self.assertNotIn(self.loner, self.group_a.user_ids)
+
+
+class TestImpactPastTheBound(TestImpactAgainstTheRules):
+    """The same, every path of every rule past the bound of resolved ids
+    (``_SUPPORT_RESOLVED_IDS_MAX``, a manager over thousands of
+    subordinates): the resolved rules keep sub-queries, which read the
+    memberships when they run, after the rollback."""
+
+    def setUp(self):
+        super().setUp()
+        engine = type(self.env["support.ticket"])
+        self.patch(engine, "_SUPPORT_RESOLVED_IDS_MAX", 0)
+        self.env.registry.clear_cache()
+        self.addCleanup(self.env.registry.clear_cache)

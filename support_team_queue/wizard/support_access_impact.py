@@ -159,7 +159,9 @@ class SupportAccessImpact(models.TransientModel):
                 field is None
                 or not field.store
                 or field.type in ("one2many", "many2many")
-                or isinstance(term[2], Query)
+                # a path past the engine's bound of resolved ids stays its
+                # sub-query (SQL), which reads the memberships when it runs
+                or isinstance(term[2], Query | SQL)
             ):
                 return False
         return True
@@ -170,6 +172,12 @@ class SupportAccessImpact(models.TransientModel):
         result = {}
         for user_id in user_ids:
             env = self.env(user=user_id, su=False, context={})
+            if not env["ir.model.access"].check(
+                "support.ticket", "read", raise_exception=False
+            ):
+                # no longer a support profile (a role change): no ticket
+                result[user_id] = set()
+                continue
             result[user_id] = set(env["support.ticket"]._search([]).get_result_ids())
         return result
 
