@@ -312,7 +312,7 @@ class Generator(TicketGenerator):
         # The data was written with SQL, past the ORM overrides that mark
         # each change for the rules' cache (support.access.stamp.mixin):
         # mark it here, as the addon does on every change.
-        env["support.access.stamp"]._support_touch_access_stamp()
+        env["support.access.stamp"]._touch_access_stamp()
 
     def verify_memberships(self):
         """Check the stored memberships against a recursive SQL query."""

@@ -199,7 +199,7 @@ def deep_size(obj, seen=None):
 
 def cache_entry(env, uid):
     """The user's entry in the resolved rules' cache (their read rules, as
-    ``_support_resolved_rules_at`` keeps them): its size in bytes, the
+    ``_resolved_rules_at`` keeps them): its size in bytes, the
     longest list of ids in it, and how many paths stayed sub-queries."""
     from odoo.tools import SQL
 
@@ -209,7 +209,7 @@ def cache_entry(env, uid):
         return {"bytes": 0, "longest_ids": 0, "subqueries": 0, "terms": 0}
     env.registry.clear_cache()
     t0 = time.perf_counter()
-    resolved = Ticket._support_resolved_rules(domain)
+    resolved = Ticket._resolved_rules(domain)
     resolve_ms = (time.perf_counter() - t0) * 1000
     lists = [
         term[2]
@@ -260,15 +260,15 @@ class unbounded_resolution:
         self.cls = type(env["support.ticket"])
 
     def __enter__(self):
-        self.saved = self.cls.__dict__.get("_SUPPORT_RESOLVED_IDS_MAX")
-        self.cls._SUPPORT_RESOLVED_IDS_MAX = float("inf")
+        self.saved = self.cls.__dict__.get("_RESOLVED_IDS_MAX")
+        self.cls._RESOLVED_IDS_MAX = float("inf")
         self.env.registry.clear_cache()
 
     def __exit__(self, *exc):
         if self.saved is None:
-            del self.cls._SUPPORT_RESOLVED_IDS_MAX
+            del self.cls._RESOLVED_IDS_MAX
         else:
-            self.cls._SUPPORT_RESOLVED_IDS_MAX = self.saved
+            self.cls._RESOLVED_IDS_MAX = self.saved
         self.env.registry.clear_cache()
 
 
@@ -279,7 +279,7 @@ def measure_cache(env, gen, runs):
     users = dict(gen.archetypes, top_manager=gen.top_manager)
     cache = {name: cache_entry(env, uid) for name, uid in users.items() if uid}
     result = {
-        "bound_ids": type(env["support.ticket"])._SUPPORT_RESOLVED_IDS_MAX,
+        "bound_ids": type(env["support.ticket"])._RESOLVED_IDS_MAX,
         "entries": cache,
     }
     if not gen.top_manager:

@@ -20,8 +20,8 @@ class ExplanationCase(SupportCase):
         """For every ticket and every internal user with a support profile:
         the explained readers, editors and deleters are exactly those the
         record rules allow."""
-        explained = tickets._support_access_explanations()
-        walker = self.explainer()._support_walker()
+        explained = tickets._access_explanations()
+        walker = self.explainer()._walker()
         users = walker.users
         self.assertTrue(self.seed_users <= users)
         for user in users:
@@ -100,7 +100,7 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         )
 
     def reasons(self, ticket, user):
-        return ticket._support_access_explanations()[ticket].get(user, [])
+        return ticket._access_explanations()[ticket].get(user, [])
 
     def labels(self, ticket, user):
         return [reason["label"] for reason in self.reasons(ticket, user)]
@@ -220,7 +220,7 @@ class TestExplanationOnSeedScenario(ExplanationCase):
         panel = self.open_panel(
             ticket.with_user(admin).action_support_access_explanation()
         )
-        readers = ticket._support_access_explanations()[ticket]
+        readers = ticket._access_explanations()[ticket]
         self.assertEqual(panel.line_ids.user_id, self.env["res.users"].concat(*readers))
         # ... which are exactly the users the record rules let read it
         users = self.env["res.users"].search([])
@@ -435,7 +435,7 @@ class TestExplanationOnGeneratedScenario(ExplanationCase):
     def test_generated_scenario_is_varied(self):
         kinds = {
             reason["kind"]
-            for readers in self.gen_tickets._support_access_explanations().values()
+            for readers in self.gen_tickets._access_explanations().values()
             for reasons in readers.values()
             for reason in reasons
         }

@@ -33,7 +33,7 @@ REFUSED = (AccessError, UserError, ValidationError)
 
 class ImpactMixin:
     def stamp(self):
-        return self.env["support.access.stamp"]._support_access_stamp()
+        return self.env["support.access.stamp"]._access_stamp()
 
     def log_count(self):
         return self.env["support.access.log"].sudo().search_count([])
@@ -290,14 +290,7 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
     split_seen = 0
 
     def test_counted_by_region_as_by_one_query(self):
-        @settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            print_blob=True,
-            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-        )
+        @oracle.replayable_settings(EXAMPLES)
         @given(st.data())
         def check(data):
             desk = data.draw(oracle.desks())
@@ -321,7 +314,7 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
             env = self.env(user=user_id, su=False, context={})
             alone = env["ir.rule"]._compute_domain("support.ticket", "read")
             if alone:
-                alone = env["support.ticket"]._support_resolved_rules(alone)
+                alone = env["support.ticket"]._resolved_rules(alone)
             self.assertEqual(
                 repr(domain), repr(expression.normalize_domain(alone or []))
             )
@@ -734,13 +727,13 @@ class TestPreviewOverRpc(ImpactMixin, RpcTransportsMixin, SupportHttpCase):
 
 class TestImpactPastTheBound(TestImpactAgainstTheRules):
     """The same, every path of every rule past the bound of resolved ids
-    (``_SUPPORT_RESOLVED_IDS_MAX``, a manager over thousands of
+    (``_RESOLVED_IDS_MAX``, a manager over thousands of
     subordinates): the resolved rules keep sub-queries, which read the
     memberships when they run, after the rollback."""
 
     def setUp(self):
         super().setUp()
         engine = type(self.env["support.ticket"])
-        self.patch(engine, "_SUPPORT_RESOLVED_IDS_MAX", 0)
+        self.patch(engine, "_RESOLVED_IDS_MAX", 0)
         self.env.registry.clear_cache()
         self.addCleanup(self.env.registry.clear_cache)

@@ -846,7 +846,7 @@ class TestAccessOracle(SupportCase):
                         }
                         self.checks["count"] += len(got)
                         if name == "all":
-                            branches = Scoped._support_disjoint_rule_branches(
+                            branches = Scoped._disjoint_rule_branches(
                                 Scoped._search(domain)
                             )
                             self.checks["count by branches"] += branches is not None

@@ -207,7 +207,7 @@ class AccessFieldChangesMixin:
 
 class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
     def stamp(self):
-        return self.env["support.access.stamp"]._support_access_stamp()
+        return self.env["support.access.stamp"]._access_stamp()
 
     def assertStampChanges(self, change):
         before = self.stamp()
@@ -396,14 +396,14 @@ class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
             .with_user(self.tech_a)
             ._compute_domain("support.ticket", "read")
         )
-        first = Ticket._support_resolved_rules(domain)
+        first = Ticket._resolved_rules(domain)
         queries = self.env.cr.sql_log_count
-        again = Ticket._support_resolved_rules(domain)
+        again = Ticket._resolved_rules(domain)
         # the stamp only: nothing is resolved again
         self.assertEqual(self.env.cr.sql_log_count - queries, 1)
         self.assertIs(again, first)
         self.group_b.user_ids = [Command.link(self.tech_a.id)]
-        after = Ticket._support_resolved_rules(domain)
+        after = Ticket._resolved_rules(domain)
         self.assertIsNot(after, first)
 
         def groups_reached(domain):
@@ -474,7 +474,7 @@ class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
         cr.flush()
         self.assertEqual(self.stamp(), second)
         cr.execute("SAVEPOINT stamp_test")
-        self.env["support.access.stamp"]._support_touch_access_stamp()
+        self.env["support.access.stamp"]._touch_access_stamp()
         self.assertNotEqual(self.stamp(), second)
         cr.execute("ROLLBACK TO SAVEPOINT stamp_test")
         self.assertEqual(self.stamp(), second)
@@ -489,11 +489,11 @@ class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
         )
         Ticket = self.env["support.ticket"].with_user(self.supervisor)
         queries = self.env.cr.sql_log_count
-        self.assertIs(Ticket._support_resolved_rules(domain), domain)
+        self.assertIs(Ticket._resolved_rules(domain), domain)
         self.assertEqual(self.env.cr.sql_log_count, queries)
         # a path still goes through the cache and its stamp
         path_domain = [("group_id.effective_user_ids", "in", self.tech_a.id)]
-        resolved = Ticket._support_resolved_rules(path_domain)
+        resolved = Ticket._resolved_rules(path_domain)
         self.assertEqual(resolved, [("group_id", "in", [self.group_a.id])])
         self.assertGreater(self.env.cr.sql_log_count, queries)
 

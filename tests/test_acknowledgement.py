@@ -120,11 +120,9 @@ class TestAcknowledgementByEmail(MailIntakeCase, MailCase):
         ticket = self.tickets()
         self.assertEqual(len(ticket), 1)
         self.assertFalse(self.acknowledgements(ticket))
-        self.assertTrue(ticket._support_is_own_address(f"help@{ALIAS_DOMAIN}"))
-        self.assertTrue(
-            ticket._support_is_own_address(self.alias_domain.catchall_email)
-        )
-        self.assertFalse(ticket._support_is_own_address("mario@example.com"))
+        self.assertTrue(ticket._is_own_address(f"help@{ALIAS_DOMAIN}"))
+        self.assertTrue(ticket._is_own_address(self.alias_domain.catchall_email))
+        self.assertFalse(ticket._is_own_address("mario@example.com"))
 
 
 class TestTheTeamSetting(MailIntakeCase):

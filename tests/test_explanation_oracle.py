@@ -41,9 +41,9 @@ class TestExplanationOracle(spec.TestAccessOracle):
     def compare(self, desk, odoo, stage):
         oracle = spec.Oracle(desk)
         Explanation = self.env["support.access.explanation"]
-        reader = Explanation._support_walker()
+        reader = Explanation._walker()
         users, tickets = odoo["users"], odoo["tickets"]
-        explained = Explanation._support_explain(tickets, users)
+        explained = Explanation._explain(tickets, users)
         mismatches = []
         for u, user in enumerate(users):
             for t, ticket in enumerate(tickets):

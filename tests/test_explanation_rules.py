@@ -24,7 +24,7 @@ class TestExplanationNamesTheRules(ExplanationCase):
         return self.env.ref(f"{MODULE}.rule_support_ticket_{name}")
 
     def reasons(self, ticket, user):
-        return ticket._support_access_explanations()[ticket].get(user, [])
+        return ticket._access_explanations()[ticket].get(user, [])
 
     def panel_line(self, ticket, user):
         admin = self.env.ref("base.user_admin")

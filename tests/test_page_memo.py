@@ -19,7 +19,7 @@ class TestPageMemo(SupportCase):
     def test_rows_outside_the_page_are_still_checked(self):
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
         memo = self.env.cr.cache
-        memo[Ticket._SUPPORT_PAGE_MEMO] = {}
+        memo[Ticket._PAGE_MEMO] = {}
         try:
             found = Ticket.search_fetch(
                 [("id", "in", (self.ticket_a | self.ticket_b).ids)], ["name"]
@@ -32,7 +32,7 @@ class TestPageMemo(SupportCase):
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
                 found.check_access("write")
         finally:
-            memo.pop(Ticket._SUPPORT_PAGE_MEMO, None)
+            memo.pop(Ticket._PAGE_MEMO, None)
 
     def test_the_page_memo_ends_with_the_call(self):
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
@@ -41,12 +41,12 @@ class TestPageMemo(SupportCase):
             {"name": {}},
         )
         self.assertEqual([row["id"] for row in result["records"]], [self.ticket_a.id])
-        self.assertNotIn(Ticket._SUPPORT_PAGE_MEMO, self.env.cr.cache)
+        self.assertNotIn(Ticket._PAGE_MEMO, self.env.cr.cache)
 
     def test_a_user_never_benefits_from_another_users_page(self):
         Ticket = self.env["support.ticket"]
         memo = self.env.cr.cache
-        memo[Ticket._SUPPORT_PAGE_MEMO] = {}
+        memo[Ticket._PAGE_MEMO] = {}
         try:
             Ticket.with_user(self.resp_b).search_fetch(
                 [("id", "=", self.ticket_b.id)], ["name"]
@@ -54,4 +54,4 @@ class TestPageMemo(SupportCase):
             with self.assertRaises(AccessError), mute_logger("odoo.models"):
                 self.ticket_b.with_user(self.tech_a).check_access("read")
         finally:
-            memo.pop(Ticket._SUPPORT_PAGE_MEMO, None)
+            memo.pop(Ticket._PAGE_MEMO, None)

@@ -78,9 +78,7 @@ class TestQueueIndex(SupportCase):
         self.bulk_tickets()
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
         domain = [("is_open", "=", True)]
-        branches = Ticket._support_disjoint_rule_branches(
-            Ticket._search(domain, limit=10001)
-        )
+        branches = Ticket._disjoint_rule_branches(Ticket._search(domain, limit=10001))
         self.assertEqual(len(branches), 2)
         plan = self.plan(SQL(" UNION ALL ").join(branches))
         self.assertIn("Append", plan)
@@ -104,7 +102,7 @@ class TestQueueIndex(SupportCase):
             self.env["support.ticket"].with_user(self.supervisor),
         ):
             query = Ticket._search(domain)
-            self.assertIsNone(Ticket._support_disjoint_rule_branches(query))
+            self.assertIsNone(Ticket._disjoint_rule_branches(query))
             self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
 
     def test_the_open_tickets_indexes_carry_the_rules_columns(self):

@@ -66,14 +66,14 @@ class TestRequestQueries(SupportCase):
         # what /mail/thread/data runs, within its memo (controllers/mail_thread.py)
         ticket = self.as_operator(ticket)
         memo = self.env.cr.cache
-        memo[ticket._SUPPORT_PAGE_MEMO] = {}
+        memo[ticket._PAGE_MEMO] = {}
         try:
             thread = ticket._get_thread_with_access(ticket.id)
             request_list = ["activities", "attachments", "followers"]
             request_list += ["scheduledMessages", "suggestedRecipients"]
             Store(thread, as_thread=True, request_list=request_list).get_result()
         finally:
-            memo.pop(ticket._SUPPORT_PAGE_MEMO, None)
+            memo.pop(ticket._PAGE_MEMO, None)
 
     def reply(self, ticket):
         # what /mail/message/post runs: the post's access, whether the

@@ -175,7 +175,7 @@ class TestRuleResolution(SupportCase):
 
     def resolved_rules(self, users, batch):
         """``{user id: repr of the resolved read rules}`` of ``users``, one
-        user at a time or in one batch (``_support_resolution_batch``), the
+        user at a time or in one batch (``_resolution_batch``), the
         cache of resolved rules emptied first; and the queries it took."""
         self.env.registry.clear_cache()
         self.env.invalidate_all()
@@ -187,12 +187,10 @@ class TestRuleResolution(SupportCase):
         }
         Engine = self.env["support.rule.engine"]
         queries = self.env.cr.sql_log_count
-        with Engine._support_resolution_batch(rules) if batch else nullcontext():
+        with Engine._resolution_batch(rules) if batch else nullcontext():
             resolved = {
                 user_id: repr(
-                    self.env(user=user_id)["support.ticket"]._support_resolved_rules(
-                        domain
-                    )
+                    self.env(user=user_id)["support.ticket"]._resolved_rules(domain)
                 )
                 for user_id, domain in rules.items()
             }

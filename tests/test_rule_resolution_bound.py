@@ -2,7 +2,7 @@
 
 The resolved rules are cached per user in Odoo's ormcache, an LRU bounded
 by its number of entries, not their size; a path that reaches more ids
-than ``_SUPPORT_RESOLVED_IDS_MAX`` (a manager high in the role tree over
+than ``_RESOLVED_IDS_MAX`` (a manager high in the role tree over
 thousands of subordinates) is kept as its sub-query instead of its ids
 (bench/README.md, "The resolved rules' cache"). Reaching that many ids
 takes thousands of users: here the bound is lowered to none, so that every
@@ -19,7 +19,7 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
     def setUp(self):
         super().setUp()
         engine = type(self.env["support.ticket"])
-        self.patch(engine, "_SUPPORT_RESOLVED_IDS_MAX", 0)
+        self.patch(engine, "_RESOLVED_IDS_MAX", 0)
         # the cache's key has no bound: entries of either kind stay apart
         self.env.registry.clear_cache()
         self.addCleanup(self.env.registry.clear_cache)
@@ -30,9 +30,7 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
             .with_user(user)
             ._compute_domain("support.ticket", "read")
         )
-        return (
-            self.env["support.ticket"].with_user(user)._support_resolved_rules(domain)
-        )
+        return self.env["support.ticket"].with_user(user)._resolved_rules(domain)
 
     def test_paths_over_the_bound_stay_sub_queries(self):
         # the call center's agent is in three groups (its own, nested in
@@ -63,7 +61,7 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
         self.assertEqual(set(found.ids), self.odoo_decision(self.callcenter, "read"))
         # and the count takes those sub-queries branch by branch
         query = Ticket._search([("id", "in", self.tickets.ids)])
-        self.assertGreater(len(Ticket._support_disjoint_rule_branches(query)), 1)
+        self.assertGreater(len(Ticket._disjoint_rule_branches(query)), 1)
         self.assertEqual(
             Ticket.search_count([("id", "in", self.tickets.ids)]), len(found)
         )

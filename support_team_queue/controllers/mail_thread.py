@@ -13,7 +13,7 @@ class SupportThreadController(ThreadController):
     @http.route()
     def mail_thread_data(self, thread_model, thread_id, request_list, **kwargs):
         memo = request.env.cr.cache
-        key = request.env["support.ticket"]._SUPPORT_PAGE_MEMO
+        key = request.env["support.ticket"]._PAGE_MEMO
         if thread_model != "support.ticket" or key in memo:
             return super().mail_thread_data(
                 thread_model, thread_id, request_list, **kwargs

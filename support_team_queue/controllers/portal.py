@@ -123,7 +123,7 @@ class SupportCustomerPortal(CustomerPortal):
             may_solve = (
                 user.share
                 and ticket.with_user(user).has_access("read")
-                and ticket._support_is_own_request(user.partner_id)
+                and ticket._is_own_request(user.partner_id)
             )
         values = {
             "page_name": "ticket",
@@ -173,7 +173,7 @@ class SupportCustomerPortal(CustomerPortal):
                     # no requester: nobody the link could speak for
                     return request.redirect("/my")
                 page = ticket_sudo.get_portal_url()
-                ticket_sudo._support_mark_solved(ticket_sudo.partner_id)
+                ticket_sudo._mark_solved(ticket_sudo.partner_id)
             else:
                 request.env["support.ticket"].browse(ticket_id).action_customer_solve()
         except (AccessError, MissingError):
@@ -334,7 +334,7 @@ class SupportCustomerPortal(CustomerPortal):
                 ticket = Ticket.create(vals)
                 ticket.message_subscribe(request.env.user.partner_id.ids)
                 self._ticket_attach_request_files(ticket, files)
-                ticket._support_acknowledge()
+                ticket._acknowledge()
                 return request.redirect(f"/my/tickets/{ticket.id}")
         else:
             post = {"email": request.env.user.email or ""}

@@ -66,13 +66,13 @@ class MailActivity(models.Model):
     def _action_done(self, feedback=False, attachment_ids=None):
         # Odoo posts the feedback as superuser, with the files given: on a
         # ticket they pass the same check as a message of the user's own
-        # (support.ticket._support_check_attachments_for_post)
+        # (support.ticket._check_attachments_for_post)
         if attachment_ids and not self.env.su:
             for activity in self.sudo().filtered(
                 lambda a: a.res_model == "support.ticket" and a.res_id
             ):
                 ticket = self.env["support.ticket"].browse(activity.res_id)
-                ticket._support_check_attachments_for_post(
+                ticket._check_attachments_for_post(
                     attachment_ids, {"res_id": ticket.id}
                 )
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

@@ -114,7 +114,7 @@ class ResPartner(models.Model):
             # organization reads its tickets on the next request, in every
             # worker, as for any change of membership (support.access.stamp
             # lists every such path).
-            self.env["support.access.stamp"]._support_forget_evaluated_rules()
+            self.env["support.access.stamp"]._forget_evaluated_rules()
         return res
 
     @api.constrains("support_email_domains", "is_company")
@@ -242,5 +242,5 @@ class ResPartner(models.Model):
                 ]
             )
             for ticket in tickets:
-                if ticket._support_expected_organization() == company:
+                if ticket._expected_organization() == company:
                     ticket.organization_id = company

@@ -240,8 +240,8 @@ class ResUsers(models.Model):
         read, and the record rules that grant it (see
         support.access.explanation)."""
         self.ensure_one()
-        return self.env["support.access.explanation"]._support_explain_user(self)
+        return self.env["support.access.explanation"]._explain_user(self)
 
     def action_support_readable_tickets(self):
         self.ensure_one()
-        return self.env["support.access.explanation"]._support_open_for_user(self)
+        return self.env["support.access.explanation"]._open_for_user(self)

@@ -75,7 +75,7 @@ class SupportAccessLog(models.Model):
     )
 
     @api.model
-    def _support_record(self, changes):
+    def _record(self, changes):
         """Write ``changes`` (dicts of this model's values, ``team_ids`` as a
         list of ids) in one batch, as superuser."""
         if not changes:

@@ -17,7 +17,7 @@ class SupportAccessStamp(models.AbstractModel):
     The ticket record rules (``security/support_rules.xml``) read
     memberships, roles, teams and sharing rules. ``support.ticket`` resolves
     them into lists of ids when a query is built
-    (``_support_resolved_rules``) and caches that per user under the
+    (``_resolved_rules``) and caches that per user under the
     *access stamp*: one value in a table of its own (``support_access_stamp``,
     one row, created here; no model, no access right: only the addon reads
     or writes it, with SQL). A change of anything the resolution reads
@@ -45,18 +45,18 @@ class SupportAccessStamp(models.AbstractModel):
        description, a colour, a sequence) replaces it.
        Creating or deleting a group, a role or a sharing rule always does.
     2. Code that changes those fields with SQL, past the ORM, calls
-       :meth:`_support_touch_access_stamp` itself (the benchmark does).
+       :meth:`_touch_access_stamp` itself (the benchmark does).
     3. A customer moved to another organization (``res.partner``'s
        ``parent_id``, ``is_company``): the portal rule names the customer's
        organization in its evaluated domain, which Odoo caches per user
        (``ir.rule._compute_domain``), not the resolution under the stamp:
-       :meth:`_support_forget_evaluated_rules` clears that cache in every
+       :meth:`_forget_evaluated_rules` clears that cache in every
        worker.
     4. A user's Odoo groups and companies (which rules apply to them):
        Odoo's own caches, which follow ``res.users.groups_id`` and the
        companies.
 
-    A transaction reads the stamp once (:meth:`_support_access_stamp`): the
+    A transaction reads the stamp once (:meth:`_access_stamp`): the
     value is kept in the cursor's ``precommit.data``, which Odoo empties on
     every commit and rollback and at every flushing savepoint (entered,
     released or rolled back), so it never outlives the snapshot it was read
@@ -89,7 +89,7 @@ class SupportAccessStamp(models.AbstractModel):
             )
         )
 
-    def _support_stamp_memos(self):
+    def _stamp_memos(self):
         """Where this transaction keeps the stamp it read: the cursor's, and
         in tests, that of the test cursor whose transaction requests share
         (``registry.test_cr``)."""
@@ -97,8 +97,8 @@ class SupportAccessStamp(models.AbstractModel):
         return [cr.precommit.data for cr in cursors if cr is not None]
 
     @api.model
-    def _support_touch_access_stamp(self):
-        for memo in self._support_stamp_memos():
+    def _touch_access_stamp(self):
+        for memo in self._stamp_memos():
             memo[STAMP_MEMO] = None  # read it again until the transaction ends
         self.env.cr.execute(
             SQL(
@@ -109,7 +109,7 @@ class SupportAccessStamp(models.AbstractModel):
         )
 
     @api.model
-    def _support_access_stamp(self):
+    def _access_stamp(self):
         memo = self.env.cr.precommit.data
         if memo.get(STAMP_MEMO):
             return memo[STAMP_MEMO]
@@ -123,7 +123,7 @@ class SupportAccessStamp(models.AbstractModel):
         return value
 
     @api.model
-    def _support_forget_evaluated_rules(self):
+    def _forget_evaluated_rules(self):
         # Odoo's cache of evaluated rule domains lives in the registry's
         # default cache; clearing it is signalled to every worker.
         self.env.registry.clear_cache()

@@ -222,9 +222,9 @@ class SupportAccessStampMixin(models.AbstractModel):
         return lines
 
     def _support_access_changed(self, change, before, after):
-        self.env["support.access.stamp"]._support_touch_access_stamp()
+        self.env["support.access.stamp"]._touch_access_stamp()
         lines = self._support_access_changes(change, before, after)
-        self.env["support.access.log"]._support_record(lines)
+        self.env["support.access.log"]._record(lines)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -250,7 +250,7 @@ class SupportAccessStampMixin(models.AbstractModel):
             return super().write(vals)
         if self.env.context.get("support_access_creating") == self._name:
             result = super().write(vals)
-            self.env["support.access.stamp"]._support_touch_access_stamp()
+            self.env["support.access.stamp"]._touch_access_stamp()
             return result
         names = self._support_access_logged_fields(written)
         before = self._support_access_snapshot(names)

@@ -24,7 +24,7 @@ class SupportGroup(models.Model):
         "support.search.access.mixin",
         "support.ticket.relation.search.mixin",
     ]
-    _support_ticket_field = "group_id"
+    _ticket_field = "group_id"
     # what the ticket rules read of a group (support.access.stamp.mixin):
     # its members of each kind, both sides of the nesting, whether it still
     # lends its members to the groups that nest it
@@ -211,7 +211,7 @@ class SupportGroup(models.Model):
         if user.has_group("support_team_queue.group_support_supervisor"):
             domain = expression.TRUE_DOMAIN
         else:
-            shared = self.env["support.sharing.rule"]._support_rules_targeting(user.ids)
+            shared = self.env["support.sharing.rule"]._rules_targeting(user.ids)
             domain = expression.OR(
                 [
                     [("team_id.admin_id", "=", user.id)],
@@ -243,10 +243,10 @@ class SupportGroup(models.Model):
     # Odoo stores a value written to a computed field without an inverse:
     # a write of the flattened members would give access that no membership
     # explains, the company would leave its team's
-    _support_computed_only = frozenset(("effective_user_ids", "company_id"))
+    _computed_only = frozenset(("effective_user_ids", "company_id"))
 
     def _check_computed_only(self, vals):
-        written = sorted(self._support_computed_only.intersection(vals))
+        written = sorted(self._computed_only.intersection(vals))
         if written and not self.env.su:
             raise AccessError(
                 self.env._(

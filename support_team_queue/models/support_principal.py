@@ -41,7 +41,7 @@ class Principal(namedtuple("Principal", ("kind", "records"))):
             return self._sudo()
         Role = self.env["support.role"].sudo().with_context(active_test=False)
         if self.kind == "role_subtree":
-            batch = self.env["support.rule.engine"]._support_batch()
+            batch = self.env["support.rule.engine"]._batch()
             if batch is None:
                 return Role.search([("id", "child_of", self.records.ids)])
             # resolving many users' rules: each subtree searched once

@@ -34,7 +34,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
     _description = "Support Queue Figures"
 
     # the support.ticket many2one that points to the inheriting model
-    _support_ticket_field = None
+    _ticket_field = None
 
     open_ticket_count = fields.Integer(compute="_compute_dashboard_figures")
     dashboard_new_count = fields.Integer(
@@ -65,7 +65,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
 
     @api.depends_context("uid")
     def _compute_dashboard_figures(self):
-        figures = self._support_queue_figures()
+        figures = self._queue_figures()
         for record in self:
             values = figures.get(record.id) or _no_figures()
             record.open_ticket_count = (
@@ -79,7 +79,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
             record.dashboard_oldest_waiting_hours = values["oldest_hours"]
             record.dashboard_average_waiting_hours = values["average_hours"]
 
-    def _support_queue_figures(self):
+    def _queue_figures(self):
         """``{record id: figures}`` in two queries, whatever the number of
         records, over the open tickets the current user may read."""
         ids = [record_id for record_id in self.ids if record_id]
@@ -87,7 +87,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
             return {}
         Ticket = self.env["support.ticket"]
         now = fields.Datetime.now()
-        field_name = self._support_ticket_field
+        field_name = self._ticket_field
         open_domain = [(field_name, "in", ids), ("is_open", "=", True)]
         figures = {}
 
@@ -143,7 +143,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "support_team_queue.action_support_ticket_queue"
         )
-        action["domain"] = [(self._support_ticket_field, "=", self.id)]
+        action["domain"] = [(self._ticket_field, "=", self.id)]
         action["display_name"] = self.display_name
         return action
 

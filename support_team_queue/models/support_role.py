@@ -12,7 +12,7 @@ class SupportRole(models.Model):
     _name = "support.role"
     _inherit = ["support.access.stamp.mixin"]
     # what the ticket rules read of a role (support.access.stamp.mixin); its
-    # holders are written on the users (``_support_set_holders``)
+    # holders are written on the users (``_set_holders``)
     _support_access_fields = frozenset(("parent_id", "user_ids"))
     _support_access_records = True
     _description = "Support Role"
@@ -109,10 +109,10 @@ class SupportRole(models.Model):
     # The hierarchy's path and the holders of a subtree follow the parents:
     # Odoo would store a value written to them, and superiors would see
     # what no hierarchy explains
-    _support_computed_only = frozenset(("parent_path", "subtree_user_ids"))
+    _computed_only = frozenset(("parent_path", "subtree_user_ids"))
 
     def _check_computed_only(self, vals):
-        written = sorted(self._support_computed_only.intersection(vals))
+        written = sorted(self._computed_only.intersection(vals))
         if written and not self.env.su:
             raise AccessError(
                 self.env._(
@@ -130,7 +130,7 @@ class SupportRole(models.Model):
         roles = super().create(vals_list)
         for role, commands in zip(roles, holder_commands, strict=True):
             if commands is not None:
-                role._support_set_holders(commands)
+                role._set_holders(commands)
         return roles
 
     def write(self, vals):
@@ -152,10 +152,10 @@ class SupportRole(models.Model):
                     old_profiles[role], role.profile_group_ids
                 )
         if holder_commands is not None:
-            self._support_set_holders(holder_commands)
+            self._set_holders(holder_commands)
         return result
 
-    def _support_set_holders(self, commands):
+    def _set_holders(self, commands):
         """Apply ``user_ids`` commands once the role itself was checked.
 
         Holders are stored on ``res.users.support_role_id``; only Access

@@ -10,7 +10,7 @@ from odoo.tools.query import Query
 
 class _ReachedIds(tuple):
     """Stands for the ids a rule's many2one path reaches until they are read
-    (``SupportRuleEngine._support_resolve_rule_domain``)."""
+    (``SupportRuleEngine._resolve_rule_domain``)."""
 
 
 # beyond that many branches, a count's UNION ALL costs more to plan than it
@@ -104,7 +104,7 @@ class SupportRuleEngine(models.AbstractModel):
             return
         domain = self.env["ir.rule"]._compute_domain(self._name, mode)
         if domain:
-            domain = self._support_resolved_rules(domain)
+            domain = self._resolved_rules(domain)
             searched = query.where_clause
             expression.expression(domain, self.sudo(), self._table, query)
             if mode == "read":
@@ -125,7 +125,7 @@ class SupportRuleEngine(models.AbstractModel):
         # search, same checks, same conditions and rules: only the OR is
         # counted branch by branch.
         query = self._search(domain, limit=limit)
-        branches = self._support_disjoint_rule_branches(query)
+        branches = self._disjoint_rule_branches(query)
         if branches is None:
             return len(query)  # Odoo's own count (BaseModel.search_count)
         union = SQL(" UNION ALL ").join(SQL("(%s)", branch) for branch in branches)
@@ -137,7 +137,7 @@ class SupportRuleEngine(models.AbstractModel):
         return self.env.execute_query(count)[0][0]
 
     @api.model
-    def _support_disjoint_rule_branches(self, query):
+    def _disjoint_rule_branches(self, query):
         """One ``SELECT`` per branch of the top-level OR of the read rules
         applied to ``query`` (``_apply_ir_rules``), each with the query's
         own conditions and without the rows of the branches before it: the
@@ -152,10 +152,10 @@ class SupportRuleEngine(models.AbstractModel):
             or query.from_clause != applied.from_clause
         ):
             return None
-        common, branches = self._support_rule_branches(applied.domain)
+        common, branches = self._rule_branches(applied.domain)
         if len(branches) < 2:
             return None
-        conditions = [self._support_row_condition(part) for part in (common, *branches)]
+        conditions = [self._row_condition(part) for part in (common, *branches)]
         if None in conditions:
             return None
         common_condition, *branch_conditions = conditions
@@ -180,7 +180,7 @@ class SupportRuleEngine(models.AbstractModel):
         return selects
 
     @api.model
-    def _support_rule_branches(self, domain):
+    def _rule_branches(self, domain):
         """``domain`` (normalized) as ``common AND (branch OR branch ...)``,
         on its top-level OR of the most branches: ``(common, branches)``,
         without the branches that match nothing or repeat another, and
@@ -210,7 +210,7 @@ class SupportRuleEngine(models.AbstractModel):
         return common, branches
 
     @api.model
-    def _support_row_condition(self, domain):
+    def _row_condition(self, domain):
         """The SQL condition of ``domain`` (rules already resolved) on the
         ticket's row, as ``_apply_ir_rules`` writes it; None when it needs a
         join."""
@@ -221,7 +221,7 @@ class SupportRuleEngine(models.AbstractModel):
             return None
         return query.where_clause
 
-    _SUPPORT_PAGE_MEMO = "support_team_queue.resolved_rules"
+    _PAGE_MEMO = "support_team_queue.resolved_rules"
 
     @api.model
     @api.readonly
@@ -234,15 +234,15 @@ class SupportRuleEngine(models.AbstractModel):
         # this call only.
         args = (domain, specification, offset, limit, order, count_limit)
         memo = self.env.cr.cache
-        if self._SUPPORT_PAGE_MEMO in memo:
+        if self._PAGE_MEMO in memo:
             return super().web_search_read(*args)
-        memo[self._SUPPORT_PAGE_MEMO] = {}
+        memo[self._PAGE_MEMO] = {}
         try:
             return super().web_search_read(*args)
         finally:
-            memo.pop(self._SUPPORT_PAGE_MEMO, None)
+            memo.pop(self._PAGE_MEMO, None)
 
-    def _support_page_readable_key(self):
+    def _page_readable_key(self):
         # the read rules depend on the user and the companies in context
         return ("readable", self.env.uid, tuple(self.env.companies.ids))
 
@@ -251,19 +251,19 @@ class SupportRuleEngine(models.AbstractModel):
         records = super().search_fetch(domain, field_names, offset, limit, order)
         # Within a page load, the rows the search returned have just passed
         # the read rules: reading them need not decide the rules again.
-        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        memo = self.env.cr.cache.get(self._PAGE_MEMO)
         if memo is not None and not self.env.su:
-            key = self._support_page_readable_key()
+            key = self._page_readable_key()
             memo.setdefault(key, set()).update(records._ids)
         return records
 
     # -- resolving the rules of many users --------------------------------
 
-    _SUPPORT_BATCH = "support_team_queue.resolution_batch"
+    _BATCH = "support_team_queue.resolution_batch"
 
     @api.model
     @contextlib.contextmanager
-    def _support_resolution_batch(self, domains):
+    def _resolution_batch(self, domains):
         """Resolve the rules of many users, ``{user id: domain}`` (each
         user's ``ir.rule._compute_domain``), as their resolution reads them,
         with what the resolution reads of them fetched for all of them at
@@ -274,43 +274,43 @@ class SupportRuleEngine(models.AbstractModel):
         exactly as one by one (tests/test_rule_resolution.py). Only while
         nothing is written: the batch lives within the ``with`` block."""
         cache = self.env.cr.cache
-        if self._SUPPORT_BATCH in cache:
+        if self._BATCH in cache:
             yield
             return
-        cache[self._SUPPORT_BATCH] = {
+        cache[self._BATCH] = {
             "user_ids": frozenset(domains),
             "pending": dict(domains),
-            "stamp": self.env["support.access.stamp"]._support_access_stamp(),
+            "stamp": self.env["support.access.stamp"]._access_stamp(),
             "templates": {},
             "reached": {},
         }
         try:
             yield
         finally:
-            cache.pop(self._SUPPORT_BATCH, None)
+            cache.pop(self._BATCH, None)
 
     @api.model
-    def _support_batch(self):
-        """The current resolution batch (:meth:`_support_resolution_batch`),
+    def _batch(self):
+        """The current resolution batch (:meth:`_resolution_batch`),
         or None."""
-        return self.env.cr.cache.get(self._SUPPORT_BATCH)
+        return self.env.cr.cache.get(self._BATCH)
 
     # at most that many paths' ids read by one query
-    _SUPPORT_BATCH_PATHS = 200
+    _BATCH_PATHS = 200
 
     @api.model
-    def _support_batch_reach(self, batch):
+    def _batch_reach(self, batch):
         """Read the ids every path of the batch's pending rules reaches,
         for all of them at once."""
         pending, batch["pending"] = batch["pending"], {}
         reached = {}
         for domain in pending.values():
             if domain and any(
-                map(self._support_resolvable, expression.normalize_domain(domain))
+                map(self._resolvable, expression.normalize_domain(domain))
             ):
                 # a path many users' rules share (their team's access
                 # level, a sharing rule's source) is searched once
-                template = self.sudo()._support_rule_domain_template(domain, reached)
+                template = self.sudo()._rule_domain_template(domain, reached)
                 own = {
                     term[2]: reached[term[2]]
                     for term in template
@@ -318,8 +318,8 @@ class SupportRuleEngine(models.AbstractModel):
                 }
                 batch["templates"][repr(domain)] = template, own
         keys = [key for key in reached if key not in batch["reached"]]
-        for start in range(0, len(keys), self._SUPPORT_BATCH_PATHS):
-            chunk = keys[start : start + self._SUPPORT_BATCH_PATHS]
+        for start in range(0, len(keys), self._BATCH_PATHS):
+            chunk = keys[start : start + self._BATCH_PATHS]
             [row] = self.env.execute_query(
                 SQL(
                     "SELECT %s",
@@ -331,27 +331,27 @@ class SupportRuleEngine(models.AbstractModel):
             batch["reached"].update(zip(chunk, row, strict=True))
 
     @api.model
-    def _support_resolved_rules(self, domain):
-        if not any(map(self._support_resolvable, expression.normalize_domain(domain))):
+    def _resolved_rules(self, domain):
+        if not any(map(self._resolvable, expression.normalize_domain(domain))):
             # nothing to resolve (a supervisor's company rule): no stamp read
             return domain
-        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        memo = self.env.cr.cache.get(self._PAGE_MEMO)
         key = repr(domain)
         if memo is not None and key in memo:
             return memo[key]
-        batch = self._support_batch()
+        batch = self._batch()
         if batch is not None:
             stamp = batch["stamp"]
         else:
-            stamp = self.env["support.access.stamp"]._support_access_stamp()
-        resolved = self._support_resolved_rules_at(key, stamp, domain)
+            stamp = self.env["support.access.stamp"]._access_stamp()
+        resolved = self._resolved_rules_at(key, stamp, domain)
         if memo is not None:
             memo[key] = resolved
         return resolved
 
     @api.model
     @tools.ormcache("self.env.uid", "domain_key", "stamp")
-    def _support_resolved_rules_at(self, domain_key, stamp, domain):
+    def _resolved_rules_at(self, domain_key, stamp, domain):
         # Cached under the access stamp of the caller's snapshot
         # (support.access.stamp): any change the resolution depends on
         # replaces the stamp in its own transaction, so an entry is only
@@ -362,24 +362,24 @@ class SupportRuleEngine(models.AbstractModel):
         # written first, or a stale answer would be cached under the new
         # stamp. Only on a cache miss.
         self.env.flush_all()
-        return self.sudo()._support_resolve_rule_domain(domain)
+        return self.sudo()._resolve_rule_domain(domain)
 
     @api.model
-    def _support_resolve_rule_domain(self, domain):
+    def _resolve_rule_domain(self, domain):
         """``domain`` with each positive condition on a many2one path
         replaced by the ids it reaches (``('group_id', 'in', [...])``), and
         each searchable computed field by the domain its search method
         returns, resolved the same way. The ids of every path are read in
-        one query; a path reaching more than ``_SUPPORT_RESOLVED_IDS_MAX``
+        one query; a path reaching more than ``_RESOLVED_IDS_MAX``
         stays its sub-query (``('user_id', 'in', SQL)``)."""
-        batch = self._support_batch()
+        batch = self._batch()
         if batch is not None and batch["pending"]:
-            self._support_batch_reach(batch)
+            self._batch_reach(batch)
         if batch is not None and repr(domain) in batch["templates"]:
             template, reached = batch["templates"][repr(domain)]
         else:
             reached = {}  # (field, path, operator, value) -> comodel query
-            template = self._support_rule_domain_template(domain, reached)
+            template = self._rule_domain_template(domain, reached)
         if not reached:
             return template
         keys = list(reached)
@@ -396,12 +396,12 @@ class SupportRuleEngine(models.AbstractModel):
             )
         resolved = {}
         for key, ids in zip(keys, row, strict=True):
-            # Past _SUPPORT_RESOLVED_IDS_MAX ids, the path stays a sub-query
+            # Past _RESOLVED_IDS_MAX ids, the path stays a sub-query
             # (its SQL names only the few ids of the path's own conditions,
             # e.g. roles): the cached entry stays small.
             resolved[key] = (
                 reached[key].subselect()
-                if len(ids) > self._SUPPORT_RESOLVED_IDS_MAX
+                if len(ids) > self._RESOLVED_IDS_MAX
                 else sorted(ids)
             )
         return [
@@ -411,17 +411,17 @@ class SupportRuleEngine(models.AbstractModel):
             for term in template
         ]
 
-    # The resolved domains are cached per user (``_support_resolved_rules_at``)
+    # The resolved domains are cached per user (``_resolved_rules_at``)
     # in Odoo's ormcache, an LRU bounded by its number of entries, not by
     # their size: a manager high in the role tree reaches thousands of
     # subordinates, as many ids in every entry of theirs. Such a user
     # reaches so many tickets that the page's queries stop early with the
     # sub-query too (bench/README.md, "The resolved rules' cache").
-    _SUPPORT_RESOLVED_IDS_MAX = 1000
+    _RESOLVED_IDS_MAX = 1000
 
     @api.model
-    def _support_resolvable(self, term):
-        """How :meth:`_support_rule_domain_template` resolves a (positive)
+    def _resolvable(self, term):
+        """How :meth:`_rule_domain_template` resolves a (positive)
         ``term``: ``"path"`` for a condition on a stored many2one's path,
         ``"search"`` for a searchable computed field, else None."""
         if not expression.is_leaf(term) or not isinstance(term[0], str):
@@ -437,11 +437,11 @@ class SupportRuleEngine(models.AbstractModel):
         return None
 
     @api.model
-    def _support_rule_domain_template(self, domain, reached):
+    def _rule_domain_template(self, domain, reached):
         result = []
         negated = False
         for term in expression.normalize_domain(domain):
-            kind = None if negated else self._support_resolvable(term)
+            kind = None if negated else self._resolvable(term)
             negated = term == expression.NOT_OPERATOR
             if kind == "path":
                 fname, _dot, path = term[0].partition(".")
@@ -454,7 +454,7 @@ class SupportRuleEngine(models.AbstractModel):
                 result.append((fname, "in", key))
             elif kind == "search":
                 sub = self._fields[term[0]].determine_domain(self, term[1], term[2])
-                result.extend(self._support_rule_domain_template(sub, reached))
+                result.extend(self._rule_domain_template(sub, reached))
             else:
                 result.append(term)
         return result
@@ -476,9 +476,9 @@ class SupportRuleEngine(models.AbstractModel):
             )
         ):
             return super()._check_access(operation)
-        memo = self.env.cr.cache.get(self._SUPPORT_PAGE_MEMO)
+        memo = self.env.cr.cache.get(self._PAGE_MEMO)
         if operation == "read" and memo is not None:
-            readable = memo.get(self._support_page_readable_key(), ())
+            readable = memo.get(self._page_readable_key(), ())
             if readable and readable.issuperset(self._ids):
                 return None
         Rule = self.env["ir.rule"]
@@ -491,16 +491,12 @@ class SupportRuleEngine(models.AbstractModel):
         allowed = (
             self.sudo()
             .with_context(active_test=False)
-            .search(
-                expression.AND(
-                    [[("id", "in", ids)], self._support_resolved_rules(domain)]
-                )
-            )
+            .search(expression.AND([[("id", "in", ids)], self._resolved_rules(domain)]))
         )
         if operation == "read" and memo is not None:
             # within a call that changes nothing, a ticket found readable
             # stays so
-            key = self._support_page_readable_key()
+            key = self._page_readable_key()
             memo.setdefault(key, set()).update(allowed._ids)
         forbidden = self - allowed.with_env(self.env)
         if forbidden:

@@ -23,7 +23,7 @@ class SupportSearchAccessMixin(models.AbstractModel):
     @api.model
     def _search(self, domain, *args, **kwargs):
         if not self.env.su:
-            self._support_check_domain_access(domain)
+            self._check_domain_access(domain)
         return super()._search(domain, *args, **kwargs)
 
     @api.model
@@ -45,10 +45,10 @@ class SupportSearchAccessMixin(models.AbstractModel):
     # Odoo joins a record's messages without their access rules
     # (mail.thread's message_ids is auto_join): searching by them, a
     # customer could probe the internal notes of their own tickets.
-    _support_customer_unsearchable = frozenset(("message_ids", "website_message_ids"))
+    _customer_unsearchable = frozenset(("message_ids", "website_message_ids"))
 
     @api.model
-    def _support_check_domain_access(self, domain):
+    def _check_domain_access(self, domain):
         customer = not self.env.user._is_internal()
         for leaf in domain or ():
             if not isinstance(leaf, list | tuple) or len(leaf) != 3:
@@ -56,7 +56,7 @@ class SupportSearchAccessMixin(models.AbstractModel):
             path, operator, value = leaf
             if not isinstance(path, str):
                 continue  # Odoo refuses it with its own message
-            if customer and path.split(".")[0] in self._support_customer_unsearchable:
+            if customer and path.split(".")[0] in self._customer_unsearchable:
                 raise AccessError(
                     self.env._("Customers cannot search tickets by their messages.")
                 )
@@ -71,4 +71,4 @@ class SupportSearchAccessMixin(models.AbstractModel):
                 model = self.env[field.comodel_name]
             else:
                 if operator in ("any", "not any") and isinstance(value, list | tuple):
-                    SupportSearchAccessMixin._support_check_domain_access(model, value)
+                    SupportSearchAccessMixin._check_domain_access(model, value)

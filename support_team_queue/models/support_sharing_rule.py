@@ -243,7 +243,7 @@ class SupportSharingRule(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _support_rules_targeting(self, user_ids):
+    def _rules_targeting(self, user_ids):
         """The active sharing rules whose target includes one of the users.
 
         Read when the rules are resolved, as superuser (this is the record-rule
@@ -254,13 +254,11 @@ class SupportSharingRule(models.Model):
         self.env["support.group"].flush_model(["effective_user_ids"])
         self.env["support.sharing.rule"].flush_model()
         Rules = self.sudo().with_context(active_test=True)
-        batch = self.env["support.rule.engine"]._support_batch()
+        batch = self.env["support.rule.engine"]._batch()
         if batch is not None and batch["user_ids"].issuperset(user_ids):
             # the rules of a batch's users, read for all of them at once
             if "rules_targeting" not in batch:
-                batch["rules_targeting"] = self._support_rules_targeting_each(
-                    batch["user_ids"]
-                )
+                batch["rules_targeting"] = self._rules_targeting_each(batch["user_ids"])
             order, targeting = batch["rules_targeting"]
             ids = set().union(*(targeting[user_id] for user_id in user_ids))
             return Rules.browse([rule_id for rule_id in order if rule_id in ids])
@@ -275,10 +273,10 @@ class SupportSharingRule(models.Model):
         )
 
     @api.model
-    def _support_rules_targeting_each(self, user_ids):
+    def _rules_targeting_each(self, user_ids):
         """``(rule ids, {user id: rule ids})``: the active sharing rules
         targeting any of the users, in their order, and those targeting each
-        user, as :meth:`_support_rules_targeting` finds them one user at a
+        user, as :meth:`_rules_targeting` finds them one user at a
         time, in a few queries for all the users."""
         users = self.env["res.users"].sudo().with_context(active_test=False)
         users = users.browse(sorted(user_ids))
@@ -315,7 +313,7 @@ class SupportSharingRule(models.Model):
             }
         return rules.ids, targeting
 
-    def _support_source_domain(self):
+    def _source_domain(self):
         """Tickets of the rule's team owned by its source, as a domain of
         support.ticket whose ids are resolved now."""
         self.ensure_one()
@@ -327,7 +325,7 @@ class SupportSharingRule(models.Model):
             [[("team_id", "=", rule.team_id.id)], source.ticket_domain()]
         )
 
-    def _support_target_users(self):
+    def _target_users(self):
         """Every user the rules share with (Python side, for display)."""
         users = self.env["res.users"]
         for rule in self.sudo():

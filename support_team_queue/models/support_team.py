@@ -35,13 +35,13 @@ class SupportTeam(models.Model):
             "active",
         )
     )
-    _support_ticket_field = "team_id"
+    _ticket_field = "team_id"
     # What a team's administrator changes on their team (SPEC "Team
     # administration"); everything else is a Support Administrator's: the
     # administrator, the company, the alias record and its other settings
     # (written as superuser by Odoo's alias mixin: another team's alias, or
     # any alias of the database, could be taken over).
-    _support_team_admin_fields = frozenset(
+    _team_admin_fields = frozenset(
         (
             "name",
             "operator_ids",
@@ -242,7 +242,7 @@ class SupportTeam(models.Model):
         refused = sorted(
             name
             for name in vals
-            if name in self._fields and name not in self._support_team_admin_fields
+            if name in self._fields and name not in self._team_admin_fields
         )
         if not refused or self._may_configure():
             return
@@ -370,7 +370,7 @@ class SupportTeam(models.Model):
         self.ensure_one()
         team = self.sudo()
         return (
-            team._support_has_operator(user)
+            team._has_operator(user)
             or user == team.admin_id
             or (
                 user.has_group("support_team_queue.group_support_supervisor")
@@ -378,7 +378,7 @@ class SupportTeam(models.Model):
             )
         )
 
-    def _support_has_operator(self, user):
+    def _has_operator(self, user):
         """``user in self.operator_ids``, read from the user's side: their
         teams (one, mostly), not every operator of the team with their
         active flags."""

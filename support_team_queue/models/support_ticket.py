@@ -106,7 +106,7 @@ class SupportTicket(models.Model):
     # other staff do not (Odoo's own flows read it as superuser: the portal
     # pages, the chatter with a token, the link in a notification); nobody
     # writes it (``write``), and a new one replaces it when the ticket
-    # changes requester or organization (``_support_renew_portal_token``).
+    # changes requester or organization (``_renew_portal_token``).
     access_token = fields.Char(
         groups="base.group_portal,support_team_queue.group_support_admin"
     )
@@ -333,24 +333,24 @@ class SupportTicket(models.Model):
     def _compute_organization_id(self):
         moved = self.browse()
         for ticket in self:
-            organization = ticket._support_expected_organization()
+            organization = ticket._expected_organization()
             # the stored value is still the old one here (Odoo's compute
             # protocol); a new record (created, or a form's) has none yet
             if isinstance(ticket.id, int) and ticket.organization_id != organization:
                 moved |= ticket
             ticket.organization_id = organization
-        moved._support_renew_portal_token()
+        moved._renew_portal_token()
 
-    def _support_expected_organization(self):
+    def _expected_organization(self):
         """The organization the ticket's requester gives it: their account's
         company, or, for a requester without an account, the company that
         registered their address's domain."""
         self.ensure_one()
         return self.partner_id._support_organization(
-            self._support_requester_email(), company=self.company_id
+            self._requester_email(), company=self.company_id
         )
 
-    def _support_requester_email(self):
+    def _requester_email(self):
         """The address that decides the organization of a requester without
         an account: the contact's own when known, never one typed for them."""
         self.ensure_one()
@@ -445,7 +445,7 @@ class SupportTicket(models.Model):
         if self.env.context.get("support_refused"):
             anonymous = self
         elif self.env.context.get("support_names_for_readers"):
-            anonymous = self - self._support_filtered_readable_by(self.env.user)
+            anonymous = self - self._filtered_readable_by(self.env.user)
         else:
             anonymous = self.browse()
         for ticket in self:
@@ -454,7 +454,7 @@ class SupportTicket(models.Model):
             else:
                 ticket.display_name = f"{ticket.number} {ticket.name or ''}".strip()
 
-    def _support_filtered_readable_by(self, user):
+    def _filtered_readable_by(self, user):
         """The tickets of ``self`` that ``user`` may read, in their own
         companies (the caller's may not all be theirs)."""
         if user._is_superuser():
@@ -505,12 +505,12 @@ class SupportTicket(models.Model):
             if not (self.env.su and vals.get("number")):
                 vals["number"] = sequence.next_by_code("support.ticket") or new
         for vals in vals_list:
-            self._support_check_many2one_values(vals)
+            self._check_many2one_values(vals)
         if not self.env.su and any("access_token" in vals for vals in vals_list):
-            raise AccessError(self._support_token_refusal())
+            raise AccessError(self._token_refusal())
         tickets = super().create(vals_list)
         # told whatever the creator may read: sudo, with the same user
-        tickets.sudo()._support_notify_new_tickets()
+        tickets.sudo()._notify_new_tickets()
         return tickets
 
     def write(self, vals):
@@ -524,13 +524,11 @@ class SupportTicket(models.Model):
                 self.env._("A ticket's number is given once, by its sequence.")
             )
         if "access_token" in vals and not self.env.su:
-            raise AccessError(self._support_token_refusal())
-        self._support_check_many2one_values(vals)
+            raise AccessError(self._token_refusal())
+        self._check_many2one_values(vals)
         requester = {}
         if {"partner_id", "organization_id"} & vals.keys():
-            requester = {
-                ticket.id: ticket._support_token_holder() for ticket in self.sudo()
-            }
+            requester = {ticket.id: ticket._token_holder() for ticket in self.sudo()}
         if {"state", "user_id", "group_id"} & vals.keys():
             vals = dict(vals, date_last_activity=fields.Datetime.now())
         forwarded = self.browse()
@@ -539,7 +537,7 @@ class SupportTicket(models.Model):
         moved = self.browse()
         if "team_id" in vals:
             moved = self.filtered(lambda t: t.team_id.id != vals["team_id"])
-        readers_change = bool(self._support_reader_fields & vals.keys())
+        readers_change = bool(self._reader_fields & vals.keys())
         previous_requesters = [t.partner_id for t in self] if readers_change else []
         result = super().write(vals)
         if readers_change:
@@ -563,24 +561,24 @@ class SupportTicket(models.Model):
             # already replaced is not renewed twice
             self.sudo().filtered(
                 lambda t: (
-                    t._support_token_holder()[:2] != requester[t.id][:2]
+                    t._token_holder()[:2] != requester[t.id][:2]
                     and t.access_token == requester[t.id][2]
                 )
-            )._support_renew_portal_token()
+            )._renew_portal_token()
         # the forwarder may no longer read the ticket: sudo, same user
-        forwarded.sudo()._support_notify_group_assignment()
+        forwarded.sudo()._notify_group_assignment()
         if readers_change:
-            self._support_unsubscribe_lost_readers(previous_requesters)
+            self._unsubscribe_lost_readers(previous_requesters)
         return result
 
     # the ticket's own fields that decide who reads it (the record rules)
-    _support_reader_fields = frozenset(
+    _reader_fields = frozenset(
         ("partner_id", "organization_id", "user_id", "group_id", "team_id")
     )
 
     # Patch of Odoo: a string given for a many2one is stored as an empty value; on a
     # ticket it is refused.
-    def _support_check_many2one_values(self, vals):
+    def _check_many2one_values(self, vals):
         """Refuse anything but a record id for a many2one: over RPC, Odoo
         would silently store an empty value for a name or any other string,
         and a ticket would lose its operator or group."""

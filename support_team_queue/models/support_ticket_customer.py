@@ -23,15 +23,13 @@ class SupportTicket(models.Model):
 
     A customer's reply reopening a closed or expired ticket, or ending a
     wait for the customer, is in
-    ``support_ticket_portal.py`` (``_support_resume_on_customer_reply``).
+    ``support_ticket_portal.py`` (``_resume_on_customer_reply``).
     """
 
     # one model, one file per concern (README, Layout)
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
 
-    _SUPPORT_TEMPLATE_ACKNOWLEDGE = (
-        "support_team_queue.mail_template_ticket_acknowledge"
-    )
+    _TEMPLATE_ACKNOWLEDGE = "support_team_queue.mail_template_ticket_acknowledge"
 
     # --- Acknowledgement ---
 
@@ -48,7 +46,7 @@ class SupportTicket(models.Model):
         pending = self.env.cr.cache.get(_ACKNOWLEDGE_PENDING)
         if pending and len(self) == 1 and self.id in pending:
             pending.discard(self.id)
-            self._support_acknowledge()
+            self._acknowledge()
         return res
 
     def _count_unanswered(self, message):
@@ -56,7 +54,7 @@ class SupportTicket(models.Model):
             return
         super()._count_unanswered(message)
 
-    def _support_acknowledge(self):
+    def _acknowledge(self):
         """Send the requester the team's acknowledgement of their request:
         its number and its portal link, in their language, posted in the
         chatter as a note (the staff see what the customer was told).
@@ -66,7 +64,7 @@ class SupportTicket(models.Model):
         ticket's token. Never to an address of this database (a mail loop
         between the alias and itself), nor when the team switched it off.
         """
-        template = self.env.ref(self._SUPPORT_TEMPLATE_ACKNOWLEDGE, False)
+        template = self.env.ref(self._TEMPLATE_ACKNOWLEDGE, False)
         if not template or self.env.context.get("tracking_disable"):
             return
         desk = self.env.ref("base.partner_root")
@@ -77,7 +75,7 @@ class SupportTicket(models.Model):
             if (
                 not ticket.team_id.acknowledge
                 or not email
-                or self._support_is_own_address(email)
+                or self._is_own_address(email)
             ):
                 continue
             ticket.with_context(support_acknowledging=True).message_post_with_source(
@@ -88,7 +86,7 @@ class SupportTicket(models.Model):
             )
 
     @api.model
-    def _support_is_own_address(self, email):
+    def _is_own_address(self, email):
         """Whether ``email`` is one of this database's own addresses: an
         alias, or an alias domain's catchall, bounce or default sender."""
         Alias = self.env["mail.alias"].sudo()
@@ -122,7 +120,7 @@ class SupportTicket(models.Model):
     def action_customer_solve(self):
         """The customer's "Solved" (portal): close the ticket they asked.
 
-        For a customer's own requests (``_support_is_own_request``: its
+        For a customer's own requests (``_is_own_request``: its
         requester, or the requester's organization's own account) that they
         read by the portal record rule. Their organization's other portal
         users read and answer it, but do not close a colleague's request.
@@ -140,7 +138,7 @@ class SupportTicket(models.Model):
                 )
             )
         self.check_access("read")
-        others = self.filtered(lambda t: not t._support_is_own_request(user.partner_id))
+        others = self.filtered(lambda t: not t._is_own_request(user.partner_id))
         if others:
             raise AccessError(
                 self.env._(
@@ -149,10 +147,10 @@ class SupportTicket(models.Model):
                     tickets=", ".join(others.mapped("number")),
                 )
             )
-        self.sudo()._support_mark_solved(user.partner_id)
+        self.sudo()._mark_solved(user.partner_id)
         return True
 
-    def _support_is_own_request(self, partner):
+    def _is_own_request(self, partner):
         """Whether ``partner`` asked for the ticket: its requester, or the
         requester's organization itself (its commercial entity's own
         account), as SPEC's "the customer closes their own ticket"."""
@@ -162,13 +160,13 @@ class SupportTicket(models.Model):
             requester | requester.commercial_partner_id
         )
 
-    def _support_mark_solved(self, author):
+    def _mark_solved(self, author):
         """Close the tickets, as the desk, on the word of their customer
         ``author``: the checks are the caller's (``action_customer_solve``,
         or the portal's check of the ticket's token)."""
         # the rows locked as the workflow buttons lock them: an operator
         # taking the ticket this very moment is not overwritten
-        self._support_lock()
+        self._lock_rows()
         done = self.filtered(lambda t: not t.is_open)
         if done:
             raise UserError(
@@ -190,7 +188,7 @@ class SupportTicket(models.Model):
 
     # --- Merging duplicates ---
 
-    def _support_check_merge_access(self, merged):
+    def _check_merge_access(self, merged):
         """Refuse the merge of ``self`` unless the user may change each
         ticket and delete (archive) each of ``merged``."""
         if self.env.su:
@@ -198,9 +196,9 @@ class SupportTicket(models.Model):
         refused = (self - self._filtered_access("write")) | (
             merged - merged._filtered_access("unlink")
         )
-        self._support_refuse_merge(refused)
+        self._refuse_merge(refused)
 
-    def _support_refuse_merge(self, refused):
+    def _refuse_merge(self, refused):
         """Refuse the merge, naming the ``refused`` tickets: by their number
         when the user may read them, by their id otherwise."""
         if not refused:
@@ -210,14 +208,14 @@ class SupportTicket(models.Model):
                 "You may not merge %(tickets)s: merging needs the right to "
                 "change every ticket and to archive the ones merged. Nothing "
                 "was merged.",
-                tickets=refused._support_names_in_refusal(),
+                tickets=refused._names_in_refusal(),
             )
         )
 
-    def _support_merge(self, merged):
+    def _merge_from(self, merged):
         """Move what ``merged`` holds to ``self`` and archive them.
 
-        Checked by the caller (``_support_check_merge_access``); the
+        Checked by the caller (``_check_merge_access``); the
         messages, files, scheduled messages and others' activities belong
         to Odoo's mail tables, which no user writes directly: moved as
         superuser.
@@ -239,10 +237,10 @@ class SupportTicket(models.Model):
         self.env["mail.activity"].sudo().search(
             [("res_model", "=", self._name), ("res_id", "in", old_ids)]
         ).write({"res_id": target.id})
-        self._support_move_scheduled_messages(merged)
+        self._move_scheduled_messages(merged)
         # the followers move (or leave) before the notes are posted: a
         # former follower is told nothing of a ticket they no longer follow
-        self._support_move_followers(merged)
+        self._move_followers(merged)
         for ticket in merged:
             ticket.message_post(
                 body=Markup(self.env._("Merged into %s."))
@@ -268,13 +266,13 @@ class SupportTicket(models.Model):
         # the customer's messages still unanswered came along
         self._workflow_write_vals({"unanswered_count": unanswered})
 
-    def _support_move_scheduled_messages(self, merged):
+    def _move_scheduled_messages(self, merged):
         """The messages scheduled on ``merged`` are posted on ``self``.
 
         Odoo refuses to change the record of a scheduled message, even as
         superuser (``mail.scheduled.message.write``), to keep users from
         moving one where they may not post: the merge is checked
-        (``_support_check_merge_access``), so it is moved in SQL. When it
+        (``_check_merge_access``), so it is moved in SQL. When it
         is due, Odoo still checks that its author may post on the ticket
         kept."""
         Scheduled = self.env["mail.scheduled.message"]
@@ -290,7 +288,7 @@ class SupportTicket(models.Model):
         )
         Scheduled.invalidate_model(["res_id"])
 
-    def _support_move_followers(self, merged):
+    def _move_followers(self, merged):
         """The followers of ``merged`` follow ``self`` instead, once each:
         a user's partner when one of their users may read ``self``; a
         contact without a user (the customer's side) when they belong to
@@ -305,9 +303,7 @@ class SupportTicket(models.Model):
                 continue
             users = partner.with_context(active_test=False).user_ids
             if users:
-                allowed = any(
-                    self._support_filtered_readable_by(user) for user in users
-                )
+                allowed = any(self._filtered_readable_by(user) for user in users)
             else:
                 allowed = partner == target.partner_id or (
                     organization and partner.commercial_partner_id == organization

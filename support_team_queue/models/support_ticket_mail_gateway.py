@@ -54,10 +54,10 @@ class SupportTicket(models.Model):
             # an out-of-office answer is kept, but is no activity of the customer
             return super().message_update(msg_dict, update_vals=update_vals)
         author = self.env["res.partner"].browse(msg_dict.get("author_id"))
-        if self._support_is_customer(author):
+        if self._is_customer(author):
             # a ticket archived with its group comes back to the queue
             self.filtered(lambda t: not t.active and not t.is_open).active = True
-            self._support_resume_on_customer_reply()
+            self._resume_on_customer_reply()
         update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)
 

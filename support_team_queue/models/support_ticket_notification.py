@@ -22,10 +22,10 @@ class SupportTicket(models.Model):
     # rest of mail.thread, nothing is sent under ``tracking_disable`` or
     # ``mail_auto_subscribe_no_notify``, nor while the module installs.
 
-    _SUPPORT_TEMPLATE_ASSIGNED = "support_team_queue.mail_template_ticket_assigned"
-    _SUPPORT_TEMPLATE_NEW = "support_team_queue.mail_template_ticket_new"
+    _TEMPLATE_ASSIGNED = "support_team_queue.mail_template_ticket_assigned"
+    _TEMPLATE_NEW = "support_team_queue.mail_template_ticket_new"
 
-    def _support_users_to_notify(self, users):
+    def _users_to_notify(self, users):
         """The users among ``users`` who want support e-mails."""
         return users.sudo().filtered(
             lambda user: (
@@ -36,18 +36,16 @@ class SupportTicket(models.Model):
             )
         )
 
-    def _support_notify(self, users, template_xmlid):
+    def _notify(self, users, template_xmlid):
         """Send ``template_xmlid`` about each ticket of ``self`` to ``users``
         (those who want it), through ``message_notify``: one e-mail each,
         nothing in the chatter."""
         if self.env.context.get("tracking_disable"):
             return
-        users = self._support_users_to_notify(users)
+        users = self._users_to_notify(users)
         # the e-mail carries the ticket: only to who may read it
         # (in the recipient's companies: the creator's may not all be theirs)
-        users = users.filtered(
-            lambda user: self._support_filtered_readable_by(user) == self
-        )
+        users = users.filtered(lambda user: self._filtered_readable_by(user) == self)
         langs = {}
         for user in users:
             langs.setdefault(user.partner_id.lang, []).append(user.partner_id.id)
@@ -56,32 +54,28 @@ class SupportTicket(models.Model):
                 partner_ids, template_xmlid
             )
 
-    def _support_notify_group_assignment(self):
+    def _notify_group_assignment(self):
         """Tell each ticket's (new) group: its members get the assignment
         notice, its responsible users the new-ticket notice. The operator
         hears of it through the auto-subscription, or is already on it."""
         for ticket in self.filtered("group_id"):
             group = ticket.group_id.sudo()
             members = Principal("group", group).users()
-            ticket._support_notify(
-                members - ticket.user_id, self._SUPPORT_TEMPLATE_ASSIGNED
-            )
-            ticket._support_notify(
+            ticket._notify(members - ticket.user_id, self._TEMPLATE_ASSIGNED)
+            ticket._notify(
                 group.notify_user_ids - members - ticket.user_id,
-                self._SUPPORT_TEMPLATE_NEW,
+                self._TEMPLATE_NEW,
             )
 
-    def _support_notify_new_tickets(self):
+    def _notify_new_tickets(self):
         """A new ticket routed to a group tells the group; one with neither
         group nor operator tells whoever dispatches the team's queue: its
         administrator and its dispatchers (seeds 001, 002: nothing waits
         unseen)."""
-        self._support_notify_group_assignment()
+        self._notify_group_assignment()
         for ticket in self.filtered(lambda t: not t.group_id and not t.user_id):
             team = ticket.team_id.sudo()
-            ticket._support_notify(
-                team.admin_id | team.notify_user_ids, self._SUPPORT_TEMPLATE_NEW
-            )
+            ticket._notify(team.admin_id | team.notify_user_ids, self._TEMPLATE_NEW)
 
     def _message_auto_subscribe_followers(self, updated_values, default_subtype_ids):
         res = super()._message_auto_subscribe_followers(
@@ -89,30 +83,30 @@ class SupportTicket(models.Model):
         )
         operator = self.env["res.users"].browse(updated_values.get("user_id"))
         # the notice carries the ticket: only to an operator who may read it
-        wants_mail = bool(self._support_users_to_notify(operator)) and all(
-            ticket._support_filtered_readable_by(operator) for ticket in self
+        wants_mail = bool(self._users_to_notify(operator)) and all(
+            ticket._filtered_readable_by(operator) for ticket in self
         )
         return [
             (
                 partner_id,
                 subtype_ids,
-                (self._SUPPORT_TEMPLATE_ASSIGNED if wants_mail else False)
+                (self._TEMPLATE_ASSIGNED if wants_mail else False)
                 if template == "mail.message_user_assigned"
                 else template,
             )
             for partner_id, subtype_ids, template in res
         ]
 
-    def _support_notice_templates(self):
-        """The templates the desk's notices are made of (``_support_notify``)."""
-        return (self._SUPPORT_TEMPLATE_ASSIGNED, self._SUPPORT_TEMPLATE_NEW)
+    def _notice_templates(self):
+        """The templates the desk's notices are made of (``_notify``)."""
+        return (self._TEMPLATE_ASSIGNED, self._TEMPLATE_NEW)
 
     def _message_auto_subscribe_notify(self, partner_ids, template):
-        if template not in self._support_notice_templates():
+        if template not in self._notice_templates():
             return super()._message_auto_subscribe_notify(partner_ids, template)
-        self._support_send_notice(dict.fromkeys(self.ids, partner_ids), template)
+        self._send_notice(dict.fromkeys(self.ids, partner_ids), template)
 
-    def _support_send_notice(self, partners_of, template):
+    def _send_notice(self, partners_of, template):
         """Send ``template`` about each ticket of ``self`` to the partners
         ``partners_of[ticket.id]`` through ``message_notify``, the template
         rendered once for all the tickets."""

@@ -11,18 +11,18 @@ class SupportTicket(models.Model):
 
     # --- Portal token ---
 
-    def _support_token_refusal(self):
+    def _token_refusal(self):
         return self.env._(
             "A ticket's portal link is made by Odoo only: its access token "
             "cannot be set."
         )
 
-    def _support_token_holder(self):
+    def _token_holder(self):
         """(requester, organization, token): whom the token was made for."""
         self.ensure_one()
         return (self.partner_id.id, self.organization_id.id, self.access_token)
 
-    def _support_renew_portal_token(self):
+    def _renew_portal_token(self):
         """A new token, as portal.mixin makes them, for the tickets that have
         one: the link mailed to the former requester or organization no
         longer opens the ticket, its chatter or its files. Tickets without a
@@ -50,20 +50,20 @@ class SupportTicket(models.Model):
         for ticket in self:
             ticket.access_url = f"/my/tickets/{ticket.id}"
 
-    def _support_is_customer_message(self, message):
+    def _is_customer_message(self, message):
         """A public message whose author is not an internal user."""
         message = message.sudo()  # the author's users are not for portal eyes
         if message.is_internal or message.subtype_id.internal:
             return False
-        return self._support_is_customer(message.author_id)
+        return self._is_customer(message.author_id)
 
     @api.model
-    def _support_is_customer(self, partner):
+    def _is_customer(self, partner):
         """Anyone but an internal user: a contact, a portal user, an unknown
         sender (Odoo's stored ``partner_share``)."""
         return not partner or partner.sudo().partner_share
 
-    def _support_resume_on_customer_reply(self):
+    def _resume_on_customer_reply(self):
         """A customer's reply reopens a closed or expired ticket, and ends
         a wait for the customer (the targets' clock runs again).
 

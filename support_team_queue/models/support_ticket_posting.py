@@ -53,12 +53,12 @@ class SupportTicket(models.Model):
         # they added to this ticket, and, for those who may change the
         # ticket, any of its files.
         if attachment_ids and not self.env.su:
-            self._support_check_attachments_for_post(attachment_ids, message_values)
+            self._check_attachments_for_post(attachment_ids, message_values)
         return super()._process_attachments_for_post(
             attachments, attachment_ids, message_values
         )
 
-    def _support_check_attachments_for_post(self, attachment_ids, message_values):
+    def _check_attachments_for_post(self, attachment_ids, message_values):
         ticket = self.browse(message_values.get("res_id") or self.id)
         uid = self.env.uid
         pending = ("mail.compose.message", "mail.scheduled.message")
@@ -101,10 +101,10 @@ class SupportTicket(models.Model):
         if (
             msg_vals.get("message_type") == "comment"
             and self.env.user.share
-            and self._support_is_customer_message(message)
+            and self._is_customer_message(message)
         ):
-            self._support_resume_on_customer_reply()
-            # as for e-mail replies; sudo: see _support_resume_on_customer_reply
+            self._resume_on_customer_reply()
+            # as for e-mail replies; sudo: see _resume_on_customer_reply
             self.sudo().date_last_activity = fields.Datetime.now()
         return res
 
@@ -130,11 +130,11 @@ class SupportTicket(models.Model):
         readers = {
             user.id
             for user in users
-            if (self.id, user.id) in checked or self._support_filtered_readable_by(user)
+            if (self.id, user.id) in checked or self._filtered_readable_by(user)
         }
         return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
 
-    def _support_unsubscribe_lost_readers(self, previous_requesters):
+    def _unsubscribe_lost_readers(self, previous_requesters):
         """After a change of who owns or asked for the tickets, their
         followers who may no longer read them stop following them, and so
         does a previous requester without an account. One access check per
@@ -147,7 +147,7 @@ class SupportTicket(models.Model):
                 continue
             readable = self.browse()
             for user in users:
-                readable |= self._support_filtered_readable_by(user)
+                readable |= self._filtered_readable_by(user)
             for ticket in self - readable:
                 lost[ticket.id] |= partner
         for ticket, previous in zip(self, previous_requesters, strict=True):
@@ -166,7 +166,7 @@ class SupportTicket(models.Model):
             message.is_internal or message.subtype_id.internal
         ):
             return
-        if self._support_is_customer(message.author_id):
+        if self._is_customer(message.author_id):
             for ticket in self.sudo():
                 ticket.unanswered_count += 1
         else:

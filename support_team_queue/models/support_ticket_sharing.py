@@ -71,7 +71,7 @@ class SupportTicket(models.Model):
         covered = {
             rule: Tickets.search(
                 expression.AND(
-                    [[("id", "in", self._origin.ids)], rule._support_source_domain()]
+                    [[("id", "in", self._origin.ids)], rule._source_domain()]
                 )
             )
             for rule in rules
@@ -80,7 +80,7 @@ class SupportTicket(models.Model):
             readers = writers = Users
             for rule in rules:
                 if ticket in covered[rule]:
-                    targets = rule._support_target_users()
+                    targets = rule._target_users()
                     readers |= targets
                     if rule.access == "write":
                         writers |= targets
@@ -88,39 +88,35 @@ class SupportTicket(models.Model):
             ticket.support_shared_for_write_user_ids = writers
 
     # which sharing rules each of rule 7's fields follows, by their access
-    _SUPPORT_SHARED_ACCESSES = {
+    _SHARED_ACCESSES = {
         "support_shared_with_user_ids": ("read", "write"),
         "support_shared_for_write_user_ids": ("write",),
     }
 
     def _search_support_shared_with_user_ids(self, operator, value):
-        return self._support_shared_domain(
-            operator, value, "support_shared_with_user_ids"
-        )
+        return self._shared_domain(operator, value, "support_shared_with_user_ids")
 
     def _search_support_shared_for_write_user_ids(self, operator, value):
-        return self._support_shared_domain(
-            operator, value, "support_shared_for_write_user_ids"
-        )
+        return self._shared_domain(operator, value, "support_shared_for_write_user_ids")
 
     @api.model
-    def _support_sharing_rules(self, user_ids, fname):
+    def _sharing_rules(self, user_ids, fname):
         """The active sharing rules behind field ``fname`` for the users
         given: those targeting them, of the field's accesses."""
-        rules = self.env["support.sharing.rule"]._support_rules_targeting(user_ids)
-        accesses = self._SUPPORT_SHARED_ACCESSES[fname]
+        rules = self.env["support.sharing.rule"]._rules_targeting(user_ids)
+        accesses = self._SHARED_ACCESSES[fname]
         return rules.filtered(lambda rule: rule.access in accesses)
 
-    def _support_shared_domain(self, operator, value, fname):
+    def _shared_domain(self, operator, value, fname):
         """Tickets that the sharing rules behind ``fname`` share with the
         users given: the OR of the rules' sources."""
         if operator not in ("in", "="):
             raise UserError(self.env._("Unsupported search on shared tickets."))
         user_ids = value if isinstance(value, list | tuple) else [value]
-        rules = self._support_sharing_rules(user_ids, fname)
+        rules = self._sharing_rules(user_ids, fname)
         if not rules:
             return expression.FALSE_DOMAIN
-        return expression.OR([rule._support_source_domain() for rule in rules])
+        return expression.OR([rule._source_domain() for rule in rules])
 
     @api.depends_context("uid")
     @api.depends("team_id.admin_id")
@@ -131,7 +127,7 @@ class SupportTicket(models.Model):
                 is_admin or ticket.sudo().team_id.admin_id == self.env.user
             )
 
-    def _support_access_explanations(self):
+    def _access_explanations(self):
         """Who can read each ticket, and why: the ticket's record rules that
         grant each user access, with the path they reach the user through.
 
@@ -141,9 +137,9 @@ class SupportTicket(models.Model):
             grant ``read``, ``write``, ``unlink``).
         """
         Explanation = self.env["support.access.explanation"]
-        return Explanation._support_explain(self)
+        return Explanation._explain(self)
 
     def action_support_access_explanation(self):
         """ "Who can see this?": the panel of the ticket's readers."""
         self.ensure_one()
-        return self.env["support.access.explanation"]._support_open_for_ticket(self)
+        return self.env["support.access.explanation"]._open_for_ticket(self)

@@ -332,7 +332,7 @@ class SupportTicket(models.Model):
             message.message_type not in ("email", "comment")
             or message.is_internal
             or message.subtype_id.internal
-            or self._support_is_customer(message.author_id)
+            or self._is_customer(message.author_id)
         ):
             return
         # the desk's bookkeeping, whoever replied: sudo
@@ -343,16 +343,14 @@ class SupportTicket(models.Model):
     # --- Escalation ---
     # The scheduled action data/support_cron.xml calls _cron_sla_escalate.
 
-    _SUPPORT_TEMPLATE_SLA = {
+    _TEMPLATE_SLA = {
         "at_risk": "support_team_queue.mail_template_ticket_sla_at_risk",
         "failed": "support_team_queue.mail_template_ticket_sla_failed",
     }
     _SLA_BATCH = 1000
 
-    def _support_notice_templates(self):
-        return super()._support_notice_templates() + tuple(
-            self._SUPPORT_TEMPLATE_SLA.values()
-        )
+    def _notice_templates(self):
+        return super()._notice_templates() + tuple(self._TEMPLATE_SLA.values())
 
     @api.model
     def _cron_sla_escalate(self, batch_size=None):
@@ -395,8 +393,8 @@ class SupportTicket(models.Model):
         dispatchers: those of them who want support notices and may read
         the ticket (one access check per user for the whole batch),
         through Odoo's notifications, once for at risk and once for
-        failed. As ``_support_notify`` does for one ticket."""
-        for state, template in self._SUPPORT_TEMPLATE_SLA.items():
+        failed. As ``_notify`` does for one ticket."""
+        for state, template in self._TEMPLATE_SLA.items():
             tickets = self.filtered(
                 lambda t, state=state: (
                     t.sla_state == state
@@ -412,12 +410,10 @@ class SupportTicket(models.Model):
                     | ticket.team_id.notify_user_ids
                     for ticket in tickets.sudo()
                 }
-                users = self._support_users_to_notify(
+                users = self._users_to_notify(
                     self.env["res.users"].union(*told.values())
                 )
-                readable = {
-                    user: tickets._support_filtered_readable_by(user) for user in users
-                }
+                readable = {user: tickets._filtered_readable_by(user) for user in users}
                 by_lang = defaultdict(lambda: defaultdict(list))
                 checked = set()
                 for ticket, recipients in told.items():
@@ -434,5 +430,5 @@ class SupportTicket(models.Model):
                         # queued: the mail scheduler sends them, not this run
                         tickets.with_context(
                             lang=lang, mail_notify_force_send=False
-                        )._support_send_notice(partners_of, template)
+                        )._send_notice(partners_of, template)
             tickets.sudo().write({"sla_notified": state})

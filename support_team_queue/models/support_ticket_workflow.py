@@ -64,10 +64,10 @@ class SupportTicket(models.Model):
     def _workflow_write_vals(self, vals, locked=False):
         """Write ``vals``, which may hold fields the workflow owns, with the
         user's rights: for the workflow buttons only. ``locked``: the button
-        has just locked these tickets (``_support_lock``), which decided
+        has just locked these tickets (``_lock_rows``), which decided
         their write rules; Odoo's write, which checks them again first on
         the same rows, takes that answer instead of a second query."""
-        decided = self._support_write_key() if locked else None
+        decided = self._write_key() if locked else None
         token = LOCK_DECIDED_WRITE.set(decided)
         try:
             with WORKFLOW_WRITING.raised():
@@ -75,7 +75,7 @@ class SupportTicket(models.Model):
         finally:
             LOCK_DECIDED_WRITE.reset(token)
 
-    def _support_write_key(self):
+    def _write_key(self):
         return (
             id(self.env.cr),
             self.env.uid,
@@ -93,7 +93,7 @@ class SupportTicket(models.Model):
             operation == "write"
             and decided is not None
             and not self.env.su
-            and decided == self._support_write_key()
+            and decided == self._write_key()
         ):
             LOCK_DECIDED_WRITE.set(None)
             if self.env["ir.model.access"].check(
@@ -124,7 +124,7 @@ class SupportTicket(models.Model):
     # ``user_id`` and/or ``group_id``: the record rules alone decide whether
     # the forwarder still sees the ticket afterwards.
 
-    def _support_lock(self):
+    def _lock_rows(self):
         """Lock the tickets' rows until the end of the transaction, then
         re-read them.
 
@@ -173,12 +173,12 @@ class SupportTicket(models.Model):
                 self.env._(
                     "You may not change %(tickets)s: none of the %(count)s "
                     "selected tickets was changed.",
-                    tickets=refused._support_names_in_refusal(),
+                    tickets=refused._names_in_refusal(),
                     count=len(self),
                 )
             )
 
-    def _support_names_in_refusal(self):
+    def _names_in_refusal(self):
         """The tickets, as an error refusing them names them to the current
         user: by their number when they may read them, by their id
         otherwise."""
@@ -206,7 +206,7 @@ class SupportTicket(models.Model):
         "Assumir", e.g. when a colleague forgot to release it). A take-over
         is written in the chatter.
         """
-        self._support_lock()
+        self._lock_rows()
         self._check_open()
         held = self.filtered(lambda t: t.user_id and t.user_id != self.env.user)
         if held and not self.env.context.get("support_take_over"):
@@ -243,7 +243,7 @@ class SupportTicket(models.Model):
     def action_wait(self):
         """Waiting for the customer: the ticket stays with its operator, or
         becomes the caller's when it had none."""
-        self._support_lock()
+        self._lock_rows()
         self._check_open()
         now = fields.Datetime.now()
         for ticket in self:
@@ -255,7 +255,7 @@ class SupportTicket(models.Model):
 
     def action_release(self):
         """Give the ticket back to its group's (or the team's) queue."""
-        self._support_lock()
+        self._lock_rows()
         self._check_open()
         self._workflow_write_vals({"user_id": False, "state": "new"}, locked=True)
         return True
@@ -263,7 +263,7 @@ class SupportTicket(models.Model):
     def action_close(self):
         """Close the ticket (Supremo's padlock). A ticket nobody held becomes
         the closer's, so that it stays in their history."""
-        self._support_lock()
+        self._lock_rows()
         self._check_open()
         now = fields.Datetime.now()
         for ticket in self:

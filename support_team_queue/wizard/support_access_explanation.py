@@ -42,7 +42,7 @@ class _SupportRuleReader:
     rules granting. Each granting group rule on a ticket is evaluated as
     ``ir.rule._get_failing`` does, by a search as superuser; its path detail
     comes from the resolver of "who" (``support_principal.py``) and from the
-    sharing rules' own search (``support.ticket._support_sharing_rules``).
+    sharing rules' own search (``support.ticket._sharing_rules``).
     The profile (the ACLs) says which operations the user may take at all.
     """
 
@@ -226,12 +226,11 @@ class _SupportRuleReader:
         fields_searched = [
             term[0]
             for term in self._domains[rule.id]
-            if expression.is_leaf(term)
-            and term[0] in self.Tickets._SUPPORT_SHARED_ACCESSES
+            if expression.is_leaf(term) and term[0] in self.Tickets._SHARED_ACCESSES
         ]
         paths = []
         for fname in fields_searched:
-            sharing_rules = self.Tickets._support_sharing_rules(user.ids, fname)
+            sharing_rules = self.Tickets._sharing_rules(user.ids, fname)
             for sharing_rule in sharing_rules:
                 if ticket.id not in self.covered(sharing_rule):
                     continue
@@ -248,7 +247,7 @@ class _SupportRuleReader:
         """Ids of the tickets explained whose owner is the rule's source."""
         if sharing_rule.id not in self._covered:
             domain = expression.AND(
-                [[("id", "in", self._scope)], sharing_rule._support_source_domain()]
+                [[("id", "in", self._scope)], sharing_rule._source_domain()]
             )
             self._covered[sharing_rule.id] = set(self.Tickets.search(domain).ids)
         return self._covered[sharing_rule.id]
@@ -295,16 +294,16 @@ class SupportAccessExplanation(models.TransientModel):
     # -- the engine -----------------------------------------------------------
 
     @api.model
-    def _support_walker(self):
+    def _walker(self):
         """The reader of the ticket's record rules (``_SupportRuleReader``)."""
         return _SupportRuleReader(self.env)
 
     @api.model
-    def _support_explain(self, tickets, users=None):
+    def _explain(self, tickets, users=None):
         """``{ticket: {user: [reason, ...]}}``: the readers of each ticket
         (among ``users``, by default every internal user with a support
         profile), each with why."""
-        reader = self._support_walker()
+        reader = self._walker()
         users = reader.users if users is None else users.sudo()
         tickets = tickets.sudo().with_context(active_test=False)
         result = {ticket: {} for ticket in tickets}
@@ -314,30 +313,30 @@ class SupportAccessExplanation(models.TransientModel):
         return result
 
     @api.model
-    def _support_explain_user(self, user, tickets=None):
+    def _explain_user(self, user, tickets=None):
         """``{ticket: [reason, ...]}``: the tickets ``user`` can read (among
         ``tickets``, by default every active ticket), each with why."""
         if tickets is None:
             # every ticket: the explanation must cover them all, no limit
             tickets = self.env["support.ticket"].sudo().search([], order="id")  # pylint: disable=no-search-all
-        return self._support_walker().explain(user.sudo(), tickets.sudo())
+        return self._walker().explain(user.sudo(), tickets.sudo())
 
     # -- the panels -----------------------------------------------------------
 
-    def _support_line_values(self, reader, ticket, user, reasons):
+    def _line_values(self, reader, ticket, user, reasons):
         read, write, unlink = reader.access(user, reasons)
         return {
             "ticket_id": ticket.id,
             "user_id": user.id,
             "reasons": "\n".join(reason["label"] for reason in reasons),
             "reason_count": len(reasons),
-            "record_rules": self._support_record_rules_text(reasons),
+            "record_rules": self._record_rules_text(reasons),
             "can_write": write,
             "can_delete": unlink,
         }
 
     @api.model
-    def _support_record_rules_text(self, reasons):
+    def _record_rules_text(self, reasons):
         """Each record rule behind ``reasons``, with the operations it grants
         (named as on the record rule's form)."""
         Rule = self.env["ir.rule"]
@@ -356,7 +355,7 @@ class SupportAccessExplanation(models.TransientModel):
         )
 
     @api.model
-    def _support_open_for_ticket(self, ticket):
+    def _open_for_ticket(self, ticket):
         ticket.check_access("read")
         if not ticket.support_can_explain_access:
             raise AccessError(
@@ -366,49 +365,49 @@ class SupportAccessExplanation(models.TransientModel):
                     ticket.display_name,
                 )
             )
-        reader = self._support_walker()
+        reader = self._walker()
         lines = []
         for user in reader.users:
             reasons = reader.explain(user, ticket.sudo()).get(ticket)
             if reasons:
-                lines.append(self._support_line_values(reader, ticket, user, reasons))
+                lines.append(self._line_values(reader, ticket, user, reasons))
         explanation = self.sudo().create(
             {
                 "ticket_id": ticket.id,
                 "line_ids": [fields.Command.create(v) for v in lines],
             }
         )
-        return explanation._support_action(
+        return explanation._action(
             self.env._("Who can see %s, and why", ticket.display_name)
         )
 
     @api.model
-    def _support_open_for_user(self, user):
+    def _open_for_user(self, user):
         if not self.env.user.has_group("support_team_queue.group_support_admin"):
             raise AccessError(
                 self.env._(
                     "Only support administrators may see which tickets a user can read."
                 )
             )
-        reader = self._support_walker()
+        reader = self._walker()
         user = user.sudo()
         # every ticket the viewer may read (their companies): the panel
         # must cover them all, no limit, and show no other
         tickets = self.env["support.ticket"].search([], order="id desc")  # pylint: disable=no-search-all
         explained = reader.explain(user, tickets.sudo())
         lines = [
-            self._support_line_values(reader, ticket, user, explained[ticket])
+            self._line_values(reader, ticket, user, explained[ticket])
             for ticket in tickets.sudo()
             if ticket in explained
         ]
         explanation = self.sudo().create(
             {"user_id": user.id, "line_ids": [fields.Command.create(v) for v in lines]}
         )
-        return explanation._support_action(
+        return explanation._action(
             self.env._("Tickets %s can read, and why", user.name)
         )
 
-    def _support_action(self, name):
+    def _action(self, name):
         return {
             "type": "ir.actions.act_window",
             "name": name,

@@ -27,7 +27,7 @@ class SupportAccessImpact(models.TransientModel):
     rights of the change itself and is refused with the same error. The
     ticket rules are resolved for every internal user before and inside the
     savepoint by the engine the queue uses
-    (``support.rule.engine._support_resolved_rules``), then the savepoint is
+    (``support.rule.engine._resolved_rules``), then the savepoint is
     rolled back: the record, its access log and the access stamp are as
     they were. A user whose resolved rules did not change gains and loses
     nothing; for the others, the two resolved domains name ticket columns
@@ -135,11 +135,11 @@ class SupportAccessImpact(models.TransientModel):
             rules[user.id] = env["ir.rule"]._compute_domain("support.ticket", "read")
         # resolved as the queue resolves each user's rules (and cached for
         # them), what the resolution reads fetched for all the users at once
-        with self.env["support.rule.engine"]._support_resolution_batch(rules):
+        with self.env["support.rule.engine"]._resolution_batch(rules):
             for user_id, domain in rules.items():
                 if domain:
                     env = self.env(user=user_id, su=False, context={})
-                    domain = env["support.ticket"]._support_resolved_rules(domain)
+                    domain = env["support.ticket"]._resolved_rules(domain)
                 domains[user_id] = expression.normalize_domain(domain or [])
         return domains
 
@@ -419,7 +419,7 @@ class SupportAccessImpact(models.TransientModel):
         a change that opens a whole team (or a large group) to many users
         reads that team's tickets once per user. Both domains are the
         user's resolved rules, ``common AND (branch OR branch ...)``
-        (``support.rule.engine._support_rule_branches``): with the same
+        (``support.rule.engine._rule_branches``): with the same
         ``common``, a branch of ``after`` that is also one of ``before``
         gains nothing, and from an ``in`` list the values a branch of
         ``before`` already lists gain nothing either. What remains
@@ -431,8 +431,8 @@ class SupportAccessImpact(models.TransientModel):
         if not before or not after:
             return None
         Engine = self.env["support.ticket"]
-        common_before, branches_before = Engine._support_rule_branches(before)
-        common_after, branches_after = Engine._support_rule_branches(after)
+        common_before, branches_before = Engine._rule_branches(before)
+        common_after, branches_after = Engine._rule_branches(after)
         if common_before != common_after:
             return None
         counts, domains = [], []

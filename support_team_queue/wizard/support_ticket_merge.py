@@ -49,7 +49,7 @@ class SupportTicketMerge(models.TransientModel):
         tickets = self.sudo().ticket_ids | self.sudo().target_id
         tickets = tickets.with_env(self.env)
         if not self.env.su:
-            tickets._support_refuse_merge(tickets - tickets._filtered_access("read"))
+            tickets._refuse_merge(tickets - tickets._filtered_access("read"))
 
     @api.model
     def _default_ticket_ids(self):
@@ -70,9 +70,9 @@ class SupportTicketMerge(models.TransientModel):
             raise UserError(
                 self.env._("Select the ticket to keep and at least one other ticket.")
             )
-        (target | merged)._support_check_merge_access(merged)
-        (target | merged)._support_lock()
-        target._support_merge(merged)
+        (target | merged)._check_merge_access(merged)
+        (target | merged)._lock_rows()
+        target._merge_from(merged)
         return {
             "type": "ir.actions.act_window",
             "res_model": target._name,
