@@ -1,9 +1,9 @@
-"""A desk out of the box (seed 004's "Suporte Geral"), made once, when the
-addon is installed on a database that has no support team yet: a team
-"Support" administered by the installing administrator, with the alias
-"support" when no other alias has that name, and a group "General" offered
-on the portal, so that the alias and the portal take requests at once.
-Never on an upgrade, never beside a desk that exists (the demo's)."""
+"""A desk out of the box, made once, when the addon is installed on a database
+that has no support team yet: a team "Support" administered by the installing
+administrator, with the alias "support" when no other alias has that name, and
+a group "General" offered on the portal, so that the alias and the portal take
+requests at once. Never on an upgrade, never beside a desk that exists (the
+demo's)."""
 
 ALIAS_NAME = "support"
 

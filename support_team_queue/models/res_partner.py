@@ -54,8 +54,8 @@ class ResPartner(models.Model):
         return action
 
     # --- Organizations ---
-    # Supremo's "Organizzazioni": a company registers the e-mail domains of
-    # its people, and tickets from those addresses show the company's name.
+    # A company registers the e-mail domains of its people, and tickets from
+    # those addresses show the company's name.
 
     # Registering a domain files every ticket from it (and the ones already
     # received without an organization) under the company, where its portal
@@ -176,7 +176,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _support_organization(self, email, company=None):
-        """Supremo's organization of a requester (``self``, a contact or
+        """The organization of a requester (``self``, a contact or
         nothing) writing from ``email``: their company, else, for a
         requester without a user account, the company that registered the
         domain of the address.

@@ -53,8 +53,8 @@ class ResUsers(models.Model):
     )
 
     # --- Notifications ---
-    # Supremo's "Notifiche Email" box: each user decides in their own
-    # preferences whether assignments reach them by e-mail.
+    # Each user decides in their own preferences whether assignments reach them
+    # by e-mail.
     support_notify = fields.Boolean(
         string="Support E-mail Notifications",
         default=True,

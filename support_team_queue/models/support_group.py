@@ -6,14 +6,14 @@ from .support_principal import Principal
 
 
 class SupportGroup(models.Model):
-    """An assistance group (vTiger's "Gruppo", Supremo's group, GetCourse's
-    department). Every effective member sees the tickets assigned to it.
+    """An assistance group: its effective members see the tickets assigned
+    to it.
 
-    Members come in four kinds, as in vTiger: users, holders of a role,
-    holders of a role and of every role below it, and the effective members
-    of other groups. ``effective_user_ids`` flattens them; it is stored so
-    that record rules join it like any table, and the ORM recomputes it in
-    the same transaction as any change it depends on.
+    Members come in four kinds: users, holders of a role, holders of a role and
+    of every role below it, and the effective members of other groups.
+    ``effective_user_ids`` flattens them; it is stored so that record rules
+    join it like any table, and the ORM recomputes it in the same transaction
+    as any change it depends on.
     """
 
     _name = "support.group"
@@ -310,10 +310,9 @@ class SupportGroup(models.Model):
                 )
 
     # --- Deletion ---
-    # Supremo: "Se elimini un gruppo, le assistenze aperte assegnate a tale
-    # gruppo tornano nello stato non assegnate mentre le chiuse vengono
-    # eliminate dallo storico." The group's open tickets lose the group and
-    # keep their operator, if any; one with neither is back in the team's
+    # Deleting a group sends its open tickets back unassigned and takes its
+    # closed ones out of the history. The group's open tickets lose the group
+    # and keep their operator, if any; one with neither is back in the team's
     # queue (the administrator's in dispatch mode, every operator's in open
     # mode). Its closed and expired tickets are archived: they leave the
     # history, and are never destroyed. The reference to the group cannot

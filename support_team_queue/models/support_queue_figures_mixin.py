@@ -18,12 +18,12 @@ def _no_figures():
 class SupportQueueFiguresMixin(models.AbstractModel):
     """The dashboard's live figures of a team's or a group's queue.
 
-    Supremo's "Cruscotto": open tickets by state, the tickets waiting for an
-    operator, the oldest of them and the average wait. Every figure counts
-    only the tickets the current user may read: they are aggregated over
-    ``support.ticket._search``, which applies the ticket record rules of the
-    user, so an operator's dashboard is their own share of the queue and the
-    team administrator's is the whole team.
+    Open tickets by state, the tickets waiting for an operator, the oldest of
+    them and the average wait. Every figure counts only the tickets the current
+    user may read: they are aggregated over ``support.ticket._search``, which
+    applies the ticket record rules of the user, so an operator's dashboard is
+    their own share of the queue and the team administrator's is the whole
+    team.
 
     A ticket waits from its creation until an operator holds it; one given
     back to the queue ("Release") waits again, still counted from its

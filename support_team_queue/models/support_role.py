@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class SupportRole(models.Model):
-    """A node of the role hierarchy (vTiger's "Ruoli ed Organigramma").
+    """A node of the role hierarchy (the organisation chart).
 
     Holders of a role see the tickets owned by holders of every role below
     it; holding a role grants its profiles (``profile_group_ids``).
@@ -45,8 +45,8 @@ class SupportRole(models.Model):
         "role_id",
         "group_id",
         string="Profiles",
-        help="Access groups granted to every holder of this role "
-        "(vTiger's profile). Changing them updates the holders at once.",
+        help="Access groups granted to every holder of this role. "
+        "Changing them updates the holders at once.",
     )
     subtree_user_ids = fields.Many2many(
         "res.users",

@@ -13,7 +13,7 @@ TARGET_TYPES = SOURCE_TYPES + [("user", "User")]
 
 
 class SupportSharingRule(models.Model):
-    """A custom sharing rule (vTiger's "Regole di condivisione personalizzate").
+    """A custom sharing rule, beside the team's organisation-wide level.
 
     The tickets of ``team_id`` owned by the source (holders of a role, of a
     role and every role below it, or a group: its tickets and those of its

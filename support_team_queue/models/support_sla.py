@@ -5,8 +5,7 @@ from .support_ticket import PRIORITIES
 
 
 class SupportSla(models.Model):
-    """A response-time target (seed 004: "adjust priorities and response
-    time"; Odoo Helpdesk's and OCA's SLA policies): the tickets of a team,
+    """A response-time target (an SLA policy): the tickets of a team,
     optionally of some groups, categories and from a priority up, are
     answered within ``response_hours`` and resolved within
     ``resolution_hours`` working hours of the team's calendar.

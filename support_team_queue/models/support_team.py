@@ -9,7 +9,7 @@ from .working_hours import WorkingTime
 
 
 class SupportTeam(models.Model):
-    """A support team (Supremo's "Team di Assistenza").
+    """A support team.
 
     Whoever creates the team becomes its administrator; operators are the
     users enabled to handle its tickets, and a user belongs to one team only.
@@ -139,7 +139,7 @@ class SupportTeam(models.Model):
         default="1",
         required=True,
         help="Priority of the tickets that arrive by e-mail or from the portal "
-        "(seed 001: an organisation's requests may come first).",
+        "(an organisation's requests may come first).",
     )
     acknowledge = fields.Boolean(
         string="Acknowledge Requests",
@@ -169,8 +169,8 @@ class SupportTeam(models.Model):
     )
 
     # --- Sharing rules ---
-    # vTiger's "Regole di condivisione": the team's custom rules, next to its
-    # organisation-wide level (ticket_access), edited in one screen.
+    # The team's custom rules, next to its organisation-wide level
+    # (ticket_access), edited in one screen.
     sharing_rule_ids = fields.One2many(
         "support.sharing.rule",
         "team_id",
@@ -187,11 +187,10 @@ class SupportTeam(models.Model):
     )
 
     # --- Team administration ---
-    # Seed 000: the team's administrator runs their own team. The ACLs let
-    # every support profile write teams; the rules of
-    # security/support_team_admin_rules.xml keep that to the teams whose
-    # admin_id they are (Support Administrators: every team). These two
-    # fields only ask the same rules, for the views.
+    # The team's administrator runs their own team. The ACLs let every support
+    # profile write teams; the rules of security/support_team_admin_rules.xml
+    # keep that to the teams whose admin_id they are (Support Administrators:
+    # every team). These two fields only ask the same rules, for the views.
 
     @api.depends_context("uid")
     def _compute_can_administer(self):

@@ -38,7 +38,7 @@ def _hours_between(start, end):
 
 
 class SupportTicket(models.Model):
-    """A support request (vTiger's "Assistenza Clienti" ticket).
+    """A support request.
 
     A ticket is owned by its operator (``user_id``) and/or its group
     (``group_id``); who may see and change it is decided by the record rules
@@ -306,7 +306,7 @@ class SupportTicket(models.Model):
         return team
 
     def _default_user_id(self):
-        # vTiger's "Assegnato a": the creator, unless the ticket goes to a group.
+        # Assigned to the creator, unless the ticket goes to a group.
         # Tickets from e-mail or the portal wait in the queue for an operator.
         if (
             self.env.context.get("default_group_id")
@@ -431,8 +431,8 @@ class SupportTicket(models.Model):
 
     @api.onchange("group_id")
     def _onchange_group_id(self):
-        # Choosing a group in a new ticket hands it to the group, as vTiger's
-        # "Assegnato a: Gruppo" radio, unless someone else was picked.
+        # Choosing a group in a new ticket hands it to the group rather than
+        # to its creator, unless someone else was picked.
         if self.group_id and not self._origin.id and self.user_id == self.env.user:
             self.user_id = False
 
@@ -491,7 +491,7 @@ class SupportTicket(models.Model):
                 # by e-mail or from the portal waits in the queue
                 vals["user_id"] = False
             if vals.get("channel") in ("email", "portal") and "priority" not in vals:
-                # seed 001: the team says how urgent its incoming requests are
+                # the team says how urgent its incoming requests are
                 team = (
                     self.env["support.team"]
                     .sudo()

@@ -12,7 +12,7 @@ class SupportTicket(models.Model):
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
-        """A new e-mail to a team's alias opens a ticket (seeds 001, 002).
+        """A new e-mail to a team's alias opens a ticket.
 
         The requester is the sender's contact, created when unknown; the
         ticket waits in the queue with no operator. Replies in the same thread
@@ -48,7 +48,7 @@ class SupportTicket(models.Model):
 
     def message_update(self, msg_dict, update_vals=None):
         """A reply in the thread is added to the ticket, never a new one; a
-        customer's reply reopens it when closed or expired (seed 004) and
+        customer's reply reopens it when closed or expired and
         ends a wait for the customer."""
         if self.env.context.get("mail_auto_submitted"):
             # an out-of-office answer is kept, but is no activity of the customer

@@ -10,17 +10,17 @@ class SupportTicket(models.Model):
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
 
     # --- Notifications ---
-    # Supremo's "Notifiche Email": the operator a ticket is assigned to, or
-    # every effective member of the group it is assigned to, gets an e-mail,
-    # unless they switched "Support e-mail notifications" (res.users
+    # Assignment notices: the operator a ticket is assigned to, or every
+    # effective member of the group it is assigned to, gets an e-mail, unless
+    # they switched "Support e-mail notifications" (res.users
     # ``support_notify``) off in their preferences; a new ticket of a group
-    # also tells the group's responsible and supervisors (``notify_user_ids``,
-    # GetCourse). Built on mail.thread's auto-subscription: the operator
-    # follows the ticket as in any Odoo app, and receives
-    # ``mail_template_ticket_assigned`` instead of the generic "You have been
-    # assigned" message. Nobody is told of what they did themselves. Like the
-    # rest of mail.thread, nothing is sent under ``tracking_disable`` or
-    # ``mail_auto_subscribe_no_notify``, nor while the module installs.
+    # also tells the group's responsible and supervisors (``notify_user_ids``).
+    # Built on mail.thread's auto-subscription: the operator follows the ticket
+    # as in any Odoo app, and receives ``mail_template_ticket_assigned``
+    # instead of the generic "You have been assigned" message. Nobody is told
+    # of what they did themselves. Like the rest of mail.thread, nothing is
+    # sent under ``tracking_disable`` or ``mail_auto_subscribe_no_notify``, nor
+    # while the module installs.
 
     _TEMPLATE_ASSIGNED = "support_team_queue.mail_template_ticket_assigned"
     _TEMPLATE_NEW = "support_team_queue.mail_template_ticket_new"
@@ -70,8 +70,7 @@ class SupportTicket(models.Model):
     def _notify_new_tickets(self):
         """A new ticket routed to a group tells the group; one with neither
         group nor operator tells whoever dispatches the team's queue: its
-        administrator and its dispatchers (seeds 001, 002: nothing waits
-        unseen)."""
+        administrator and its dispatchers (nothing waits unseen)."""
         self._notify_group_assignment()
         for ticket in self.filtered(lambda t: not t.group_id and not t.user_id):
             team = ticket.team_id.sudo()

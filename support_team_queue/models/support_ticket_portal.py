@@ -37,11 +37,11 @@ class SupportTicket(models.Model):
     # (controllers/portal.py). Which tickets they reach is decided by the
     # portal record rule in security/support_rules.xml, nowhere else.
 
-    # Readers may post on a ticket: a customer answers from the portal
-    # chatter. Odoo applies this to internal readers too, on purpose: a
-    # technician (read-only profile) answers the customer and logs notes, as
-    # seed 003 wants ("è il tecnico a rispondere alle chiamate"); a message is
-    # not a change of the ticket, whose fields stay out of their reach.
+    # Readers may post on a ticket: a customer answers from the portal chatter.
+    # Odoo applies this to internal readers too, on purpose: a technician
+    # (read-only profile) is the one who answers the customer's calls, and
+    # logs notes; a message is not a change of the ticket, whose fields stay
+    # out of their reach.
     _mail_post_access = "read"
 
     # a compute method assigns the field and returns nothing, as its super does

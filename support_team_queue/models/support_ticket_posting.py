@@ -158,7 +158,7 @@ class SupportTicket(models.Model):
                 ticket.sudo().message_unsubscribe(gone.ids)
 
     def _count_unanswered(self, message):
-        """Seed 002's per-row counter: a public message from the customer
+        """The queue's per-row counter: a public message from the customer
         adds one, a public reply by staff answers them all; notes and
         notices change nothing. Kept by the desk, whoever posts: sudo."""
         message = message.sudo()

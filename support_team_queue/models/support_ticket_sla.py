@@ -18,8 +18,8 @@ _AT_RISK_SHARE = 0.2
 
 
 class SupportTicket(models.Model):
-    """Response-time targets on the ticket (SPEC "Response-time targets",
-    seed 004): the matching policy (``support.sla``) with the earliest
+    """Response-time targets on the ticket (SPEC "Response-time
+    targets"): the matching policy (``support.sla``) with the earliest
     deadlines, the first public reply by staff, both deadlines in the
     team's working hours, and where the ticket stands. The clock stops
     while the ticket waits for the customer: the working hours spent

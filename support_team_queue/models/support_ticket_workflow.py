@@ -117,12 +117,11 @@ class SupportTicket(models.Model):
             )
 
     # --- Handling ---
-    # Take, take over, wait, release and close: GetCourse's "Iniciada",
-    # "Assumir" and "Finalizar", Supremo's padlock. Each locks the tickets'
-    # rows first, so that two operators clicking at the same moment never
-    # both win and no update is lost. Forwarding is a plain write of
-    # ``user_id`` and/or ``group_id``: the record rules alone decide whether
-    # the forwarder still sees the ticket afterwards.
+    # Take, take over, wait, release and close. Each locks the tickets' rows
+    # first, so that two operators clicking at the same moment never both win
+    # and no update is lost. Forwarding is a plain write of ``user_id`` and/or
+    # ``group_id``: the record rules alone decide whether the forwarder still
+    # sees the ticket afterwards.
 
     def _lock_rows(self):
         """Lock the tickets' rows until the end of the transaction, then
@@ -200,11 +199,10 @@ class SupportTicket(models.Model):
         """Start handling: the current user becomes the operator, state In
         Progress.
 
-        A ticket already held by another operator is refused ("already taken
-        by X"), unless the caller asks to take it over: the "Take Over"
-        button passes ``support_take_over`` in the context (GetCourse's
-        "Assumir", e.g. when a colleague forgot to release it). A take-over
-        is written in the chatter.
+        A ticket already held by another operator is refused ("already taken by
+        X"), unless the caller asks to take it over: the "Take Over" button
+        passes ``support_take_over`` in the context (e.g. when a colleague
+        forgot to release it). A take-over is written in the chatter.
         """
         self._lock_rows()
         self._check_open()
@@ -261,8 +259,8 @@ class SupportTicket(models.Model):
         return True
 
     def action_close(self):
-        """Close the ticket (Supremo's padlock). A ticket nobody held becomes
-        the closer's, so that it stays in their history."""
+        """Close the ticket. A ticket nobody held becomes the closer's, so that
+        it stays in their history."""
         self._lock_rows()
         self._check_open()
         now = fields.Datetime.now()
@@ -289,16 +287,14 @@ class SupportTicket(models.Model):
         return True
 
     def _end_wait_for_customer(self):
-        """The customer answered: a ticket waiting for them is handled
-        again, as a reopened one is (seed 004), and the targets' clock
-        runs again."""
+        """The customer answered: a ticket waiting for them is handled again,
+        as a reopened one is, and the targets' clock runs again."""
         for ticket in self.filtered(lambda t: t.state == "waiting"):
             ticket._workflow_write_vals({"state": ticket._state_when_handled_again()})
         return True
 
     # --- Expiry ---
-    # Supremo: "Todas las asistencias que no se cierran manualmente caducan
-    # automáticamente al cabo de 24 horas y pueden verse en el historial".
+    # Tickets nobody closes expire by themselves and stay in the history.
     # The scheduled action data/support_cron.xml calls _cron_expire_tickets.
 
     @api.model

@@ -13,7 +13,7 @@ INVITE_PROFILES = (
 
 
 class SupportOperatorInvite(models.TransientModel):
-    """Invite an operator into a team (Supremo's "Aggiungi Utente").
+    """Invite an operator into a team.
 
     The user is found by their e-mail address, or created: an internal user
     of the team's company with the chosen profile and nothing more, who

@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 
 class SupportTicketAssign(models.TransientModel):
     """Assign the tickets selected in the queue to a group and/or an
-    operator (seed 002's dispatcher). Each ticket is checked as the form
+    operator (the dispatcher's tool). Each ticket is checked as the form
     checks it: the user may change it, the group is of its team, the
     operator may hold its tickets; a refusal names the tickets refused and
     changes none of the selection."""

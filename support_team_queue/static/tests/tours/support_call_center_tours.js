@@ -1,6 +1,6 @@
 /** @odoo-module **/
 /**
- * The seed scenario in a real browser (tests/test_tours.py drives them in
+ * The demo scenario in a real browser (tests/test_tours.py drives them in
  * order): the call center opens a ticket from a contact and routes it to
  * Gruppo A; Tecnico A finds it and cannot change it; a Gruppo B user does not
  * find it; the team administrator sees it on the dashboard.

@@ -1,8 +1,9 @@
 /** @odoo-module **/
 /**
- * Seed 000 in a real browser (tests/test_tours.py): the team's administrator
- * opens "My Team", renames a group, adds an operator, saves, and invites a
- * new operator; an operator of the team finds the same form read-only.
+ * Team administration in a real browser (tests/test_tours.py): the team's
+ * administrator opens "My Team", renames a group, adds an operator, saves, and
+ * invites a new operator; an operator of the team finds the same form
+ * read-only.
  */
 
 import { registry } from "@web/core/registry";
