@@ -1,6 +1,7 @@
 # first: support.ticket inherits it, and other models import support_ticket's
 # constants (which defines the ticket class) before their own turn
 from . import support_rule_engine
+from . import support_rule_batch
 from . import ir_attachment
 from . import ir_rule
 from . import mail_thread

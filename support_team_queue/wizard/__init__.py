@@ -4,4 +4,5 @@ from . import support_operator_invite
 from . import support_ticket_assign
 from . import support_ticket_merge
 from . import support_access_impact
+from . import support_access_impact_counts
 from . import support_access_impact_line
