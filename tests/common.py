@@ -160,6 +160,18 @@ def with_chatter(env):
     )
 
 
+def keep_every_rule_path_a_subquery(case):
+    """For the rest of test ``case``, every path of the ticket rules stays
+    its sub-query: the bound of resolved ids (``_RESOLVED_IDS_MAX``, a
+    manager over thousands of subordinates) is lowered to none. The
+    resolved rules' cache has no bound in its key: emptied before and
+    after, so that entries of either kind stay apart."""
+    engine = type(case.env["support.ticket"])
+    case.patch(engine, "_RESOLVED_IDS_MAX", 0)
+    case.env.registry.clear_cache()
+    case.addCleanup(case.env.registry.clear_cache)
+
+
 class SeedScenarioMixin:
     """Roles Supervisore > {Call Center, Responsabile A > Tecnico A,
     Responsabile B > Tecnico B}; groups Call Center {callcenter},

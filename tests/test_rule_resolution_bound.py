@@ -12,17 +12,14 @@ own, as ``test_rule_resolution`` does with the ids.
 
 from odoo.tools import SQL
 
+from .common import keep_every_rule_path_a_subquery
 from .test_rule_resolution import TestRuleResolution
 
 
 class TestRuleResolutionPastTheBound(TestRuleResolution):
     def setUp(self):
         super().setUp()
-        engine = type(self.env["support.ticket"])
-        self.patch(engine, "_RESOLVED_IDS_MAX", 0)
-        # the cache's key has no bound: entries of either kind stay apart
-        self.env.registry.clear_cache()
-        self.addCleanup(self.env.registry.clear_cache)
+        keep_every_rule_path_a_subquery(self)
 
     def resolved_read_rules(self, user):
         domain = (
