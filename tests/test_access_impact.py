@@ -32,6 +32,13 @@ from .common import (
     keep_every_rule_path_a_subquery,
 )
 
+
+def count_in_memory(case):
+    """For the rest of test ``case``, the preview counts every user's gains
+    and losses in memory, however few they are."""
+    case.patch(type(case.env["support.access.impact"]), "_IN_MEMORY_FROM_USERS", 1)
+
+
 EXAMPLES = int(os.environ.get("STQ_IMPACT_EXAMPLES", "25"))
 REFUSED = (AccessError, UserError, ValidationError)
 
@@ -172,7 +179,13 @@ def proposed_changes(draw, desk):
 
 class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
     """For random changes in random desks, the preview's gains and losses
-    are what each user finds after the change is applied, minus before."""
+    are what each user finds after the change is applied, minus before
+    (counted in memory, as for a large desk: the queries counting a few
+    users give the same, ``TestDifferencesCountedInMemory``)."""
+
+    def setUp(self):
+        super().setUp()
+        count_in_memory(self)
 
     @classmethod
     def setUpClass(cls):
@@ -276,14 +289,14 @@ class _RolledBack(Exception):
     pass
 
 
-class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
-    """The preview counts each user's gains and losses from the region
-    their new branches open (``_difference_counts``), that region counted
-    once for all users; for random changes in random desks, each user's
-    counts are those of the one query over ``after and not before``
-    (``_counts``), and its shorter domains find the same tickets, as the
-    superuser and as a desk's user. The rules of all users are resolved in
-    one batch, each user's as resolved alone."""
+class TestDifferencesCountedInMemory(ImpactMixin, SupportCase):
+    """Many users' gains and losses are counted in memory, on the tickets
+    the viewer reads held as bit sets (``_differences_in_memory``); for
+    random changes in random desks, each user's counts and samples are
+    those of the queries over ``after and not before``
+    (``_differences_by_query``), as the superuser and as a desk's user.
+    The rules of all users are resolved in one batch, each user's as
+    resolved alone."""
 
     @classmethod
     def setUpClass(cls):
@@ -296,9 +309,9 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
     build = oracle.TestAccessOracle.build
     values_in_odoo = TestImpactAgainstTheRules.values_in_odoo
     built_change = TestImpactAgainstTheRules.built_change
-    split_seen = 0
+    compared = 0
 
-    def test_counted_by_region_as_by_one_query(self):
+    def test_counted_in_memory_as_by_queries(self):
         @oracle.replayable_settings(EXAMPLES)
         @given(st.data())
         def check(data):
@@ -308,7 +321,7 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
             self.check_counts(desk, change, viewer)
 
         check()
-        self.assertTrue(self.split_seen, "no count was split into regions")
+        self.assertTrue(self.compared, "no user's counts were compared")
 
     def readable_domains(self, user_ids):
         """The preview's resolved rules of the users (resolved in one
@@ -356,38 +369,143 @@ class TestDifferencesCountedByRegion(ImpactMixin, SupportCase):
                 return  # the tickets themselves change: compared by their ids
             if viewer >= 0:
                 Impact = Impact.with_user(odoo["users"][viewer])
-            region_counts = {}
+            bits = Impact._ticket_bits([*before.values(), *after.values()])
             for uid in user_ids:
                 domains = before[uid], after[uid]
-                if repr(domains[0]) == repr(domains[1]) or not all(
-                    domain is not None and Impact._names_columns_only(domain)
+                if not all(
+                    domain is None or Impact._names_columns_only(domain)
                     for domain in domains
                 ):
                     continue
-                split = Impact._difference_counts(*domains, region_counts)
-                if split is None:
-                    continue
-                type(self).split_seen += 1
-                differences = Impact._domain_differences(*domains)
-                counts, split_differences = split
-                self.assertEqual(
-                    tuple(counts),
-                    tuple(Impact._counts(*differences)),
-                    f"user {uid}, change {change}",
+                in_memory = Impact._differences_in_memory(bits, *domains)
+                # the ticket rules name nothing it does not evaluate
+                self.assertIsNotNone(in_memory, f"user {uid}: {domains}")
+                by_query = Impact._differences_by_query(
+                    *Impact._domain_differences(*domains)
                 )
-                # the same tickets (the samples are read from them)
-                Tickets = Impact._viewer_tickets()
-                for domain, split_domain in zip(
-                    differences, split_differences, strict=True
-                ):
-                    self.assertEqual(
-                        Tickets.search(split_domain).ids,
-                        Tickets.search(domain).ids,
-                        f"user {uid}, change {change}",
-                    )
+                self.assertEqual(
+                    tuple(in_memory), tuple(by_query), f"user {uid}, change {change}"
+                )
+                type(self).compared += bool(in_memory[0] or in_memory[1])
         finally:
             savepoint.close(rollback=True)
             self.env.invalidate_all()
+
+
+ONE_OF_THE_IDS = st.sampled_from(range(6))
+
+
+@st.composite
+def ticket_domains(draw, depth=2):
+    """A domain on the columns the ticket rules resolve to: a many2one (or
+    the id) against one of a few ids (by index, -1 for one no row holds),
+    nothing, or a list of them, combined by ``&``, ``|`` and ``!``."""
+    if depth and draw(st.booleans()):
+        operator = draw(st.sampled_from(["&", "|", "!"]))
+        operands = [draw(ticket_domains(depth - 1))]
+        if operator != "!":
+            operands.append(draw(ticket_domains(depth - 1)))
+        return [operator, *(term for operand in operands for term in operand)]
+    column = draw(st.sampled_from(["group_id", "user_id", "team_id", "id"]))
+    value = st.one_of(st.just(False), st.just(0), st.integers(-1, 5))
+    operator = draw(st.sampled_from(["=", "!=", "in", "not in"]))
+    if operator in ("in", "not in"):
+        return [(column, operator, draw(st.lists(value, max_size=3)))]
+    return [(column, operator, draw(value))]
+
+
+class TestTicketBitsAsSearches(SupportCase):
+    """The bit sets find, for any domain on the columns the rules resolve
+    to, what a search finds: NULLs, nothing, unknown ids, negations."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Ticket = cls.env["support.ticket"]
+        owners = [False, cls.tech_a, cls.resp_a]
+        groups = [False, cls.group_a, cls.group_b]
+        tickets = Ticket.browse()
+        for index in range(9):
+            tickets |= cls.new_ticket(
+                f"Bit {index}",
+                user=owners[index % 3] or None,
+                group=groups[index // 3] or None,
+            )
+        tickets[-1].active = False
+        cls.ids_by_column = {
+            "group_id": [False, cls.group_a.id, cls.group_b.id],
+            "user_id": [False, cls.tech_a.id, cls.resp_a.id],
+            "team_id": [cls.team.id],
+            "id": tickets.ids,
+        }
+
+    def odoo_domain(self, domain):
+        """``domain`` with each index turned into an id of its column."""
+
+        def value(column, index):
+            if index is False or index == 0:
+                return index
+            ids = self.ids_by_column[column]
+            return ids[index % len(ids)] if index > 0 else max(ids) + 1000
+
+        result = []
+        for term in domain:
+            if isinstance(term, tuple):
+                column, operator, indexes = term
+                if isinstance(indexes, list):
+                    result.append(
+                        (column, operator, [value(column, i) for i in indexes])
+                    )
+                else:
+                    result.append((column, operator, value(column, indexes)))
+            else:
+                result.append(term)
+        return result
+
+    @staticmethod
+    def lists_zero(domain):
+        return any(
+            type(item) is int and not item
+            for term in domain
+            if isinstance(term, tuple) and isinstance(term[2], list)
+            for item in term[2]
+        )
+
+    def test_bits_find_what_a_search_finds(self):
+        Impact = self.env["support.access.impact"]
+        Tickets = Impact._viewer_tickets()
+        bits = Impact._ticket_bits(
+            [[(column, "=", 1)] for column in self.ids_by_column]
+        )
+        self.assertEqual(len(bits.ids), Tickets.search_count([]))
+
+        @oracle.replayable_settings(EXAMPLES * 4)
+        @given(ticket_domains())
+        def check(domain):
+            domain = expression.normalize_domain(self.odoo_domain(domain))
+            rows = bits.rows(domain)
+            if rows is None:
+                # a 0 in a list (a NULL in SQL's) is left to a query
+                self.assertTrue(self.lists_zero(domain), domain)
+                return
+            found = Tickets.search(domain, order="id desc")
+            self.assertEqual(rows.bit_count(), len(found), domain)
+            self.assertEqual(bits.newest(rows, 5), found.ids[:5], domain)
+
+        check()
+
+    def test_what_it_does_not_evaluate_is_left_to_a_query(self):
+        Impact = self.env["support.access.impact"]
+        bits = Impact._ticket_bits([[("group_id", "=", 1)]])
+        for domain in (
+            [("name", "=", "Bit 1")],
+            [("group_id", "ilike", "A")],
+            [("group_id", "in", True)],
+            [("group_id", "=", "1")],
+            [("group_id", "not in", [0])],
+            [("user_id", "=", 1)],  # a column not read
+        ):
+            self.assertIsNone(bits.rows(domain), domain)
 
 
 class TestPreviewChangesNothing(ImpactMixin, SupportCase):
@@ -429,6 +547,39 @@ class TestPreviewChangesNothing(ImpactMixin, SupportCase):
         self.assertEqual((self.stamp(), self.log_count()), (stamp, logs))
         self.assertIn(self.ticket_a, self.visible(self.tech_a))
         self.assertNotIn(self.ticket_b, self.visible(self.tech_a))
+
+    def test_a_profile_given_by_a_role_is_evaluated_anew(self):
+        """Odoo's evaluation of a user's rules, kept from before the change,
+        is evaluated again when the change clears Odoo's caches: here a
+        role whose profile is Supervisor, who reads every ticket."""
+        count_in_memory(self)
+        supervisor = self.env.ref("support_team_queue.group_support_supervisor")
+        boss = self.env["support.role"].create(
+            {
+                "name": "Supervisore bis",
+                "profile_group_ids": [Command.set(supervisor.ids)],
+            }
+        )
+        readable = self.visible(self.tech_a)
+        everything = self.env["support.ticket"].search([])
+        impact = self.preview(self.tech_a, {"support_role_id": boss.id})
+        self.assertEqual(
+            self.predicted(impact)[self.tech_a.id], (len(everything - readable), 0)
+        )
+
+    def test_what_clears_odoo_caches_is_seen(self):
+        Impact = self.env["support.access.impact"]
+        invalidated = self.env.registry.cache_invalidated
+        invalidated.add("default")  # cleared earlier in the request
+        with Impact._odoo_caches_watched() as cleared:
+            self.group_a.name = "Gruppo A bis"
+            self.env.flush_all()
+        self.assertEqual(cleared, set())
+        self.assertIn("default", invalidated)
+        supervisor = self.env.ref("support_team_queue.group_support_supervisor")
+        with Impact._odoo_caches_watched() as cleared:
+            self.loner.groups_id = [Command.link(supervisor.id)]
+        self.assertIn("default", cleared)
 
     def test_a_creation_is_previewed_and_nothing_is_created(self):
         groups = self.env["support.group"].search_count([])
@@ -730,3 +881,11 @@ class TestImpactPastTheBound(TestImpactAgainstTheRules):
     def setUp(self):
         super().setUp()
         keep_every_rule_path_a_subquery(self)
+
+
+class TestSamplesInMemory(TestSamplesTheViewerMayRead):
+    """The same, counted and sampled in memory."""
+
+    def setUp(self):
+        super().setUp()
+        count_in_memory(self)

@@ -32,7 +32,9 @@ class SupportAccessImpact(models.TransientModel):
     they were. A user whose resolved rules did not change gains and loses
     nothing; for the others, the two resolved domains name ticket columns
     and id lists only, so counting ``after and not before`` (and the
-    reverse) after the rollback counts what the change would give and take.
+    reverse) after the rollback counts what the change would give and take:
+    by a query for a few users, in memory for many
+    (``support_access_impact_counts.py``).
     """
 
     _name = "support.access.impact"
@@ -114,10 +116,17 @@ class SupportAccessImpact(models.TransientModel):
 
     # -- who reads what -----------------------------------------------------
 
-    def _readable_domains(self, user_ids):
+    def _readable_domains(self, user_ids, odoo_rules=None):
         """``{user id: domain}``: the tickets each user may read, as the ticket
-        rules resolved by the queue's engine, or None for none at all."""
+        rules resolved by the queue's engine, or None for none at all.
+
+        ``odoo_rules`` (``{user id: domain}``, filled here) keeps Odoo's
+        evaluation of each user's ticket rules (``ir.rule._compute_domain``,
+        None without read access to tickets) for a later call in the same
+        state of Odoo's caches: Odoo would answer it from its cache, which
+        a preview of many users outgrows."""
         domains, rules = {}, {}
+        odoo_rules = {} if odoo_rules is None else odoo_rules
         users = self.env["res.users"].sudo().with_context(active_test=False)
         users = users.browse(user_ids).exists()
         # what each user's rules are evaluated with, read for all at once
@@ -126,13 +135,19 @@ class SupportAccessImpact(models.TransientModel):
             if not user.active or user.share:
                 domains[user.id] = None
                 continue
-            env = self.env(user=user.id, su=False, context={})
-            if not env["ir.model.access"].check(
-                "support.ticket", "read", raise_exception=False
-            ):
+            if user.id not in odoo_rules:
+                env = self.env(user=user.id, su=False, context={})
+                odoo_rules[user.id] = (
+                    env["ir.rule"]._compute_domain("support.ticket", "read")
+                    if env["ir.model.access"].check(
+                        "support.ticket", "read", raise_exception=False
+                    )
+                    else None
+                )
+            if odoo_rules[user.id] is None:
                 domains[user.id] = None
-                continue
-            rules[user.id] = env["ir.rule"]._compute_domain("support.ticket", "read")
+            else:
+                rules[user.id] = odoo_rules[user.id]
         # resolved as the queue resolves each user's rules (and cached for
         # them), what the resolution reads fetched for all the users at once
         with self.env["support.rule.engine"]._resolution_batch(rules):
@@ -253,6 +268,22 @@ class SupportAccessImpact(models.TransientModel):
             self.env.registry.clear_cache()
 
     @api.model
+    @contextlib.contextmanager
+    def _odoo_caches_watched(self):
+        """Yields a set holding, once the block is left, the names of Odoo's
+        caches cleared within it (``registry.cache_invalidated``, which
+        keeps the names cleared earlier in the request too)."""
+        invalidated = self.env.registry.cache_invalidated
+        earlier = set(invalidated)
+        invalidated.clear()
+        cleared = set()
+        try:
+            yield cleared
+        finally:
+            cleared.update(invalidated)
+            invalidated.update(earlier)
+
+    @api.model
     def _tickets_version(self):
         """What changes when any ticket row is written, inserted or deleted
         in this transaction: a written row's new version carries the id of
@@ -280,7 +311,8 @@ class SupportAccessImpact(models.TransientModel):
             user_ids = Users.search([("share", "=", False)]).ids
         else:
             user_ids = Users.browse(sorted(concerned)).exists().ids
-        before = self._readable_domains(user_ids)
+        odoo_rules = {}
+        before = self._readable_domains(user_ids, odoo_rules)
         impure = {
             uid
             for uid, domain in before.items()
@@ -289,10 +321,13 @@ class SupportAccessImpact(models.TransientModel):
         before_ids = self._readable_ids(impure)
         tickets_version = self._tickets_version()
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
-            record = self._apply_change(previewing=True)
-            record_name = record.sudo().display_name
-            self.env.flush_all()
-            after = self._readable_domains(user_ids)
+            with self._odoo_caches_watched() as cleared:
+                record = self._apply_change(previewing=True)
+                record_name = record.sudo().display_name
+                self.env.flush_all()
+            # Odoo's evaluation of the rules holds until Odoo clears its
+            # caches (a user's groups, companies, the rules themselves)
+            after = self._readable_domains(user_ids, None if cleared else odoo_rules)
             if self._tickets_version() != tickets_version:
                 # the tickets themselves change: each user is compared by
                 # the tickets they find, not by their rules
@@ -310,34 +345,37 @@ class SupportAccessImpact(models.TransientModel):
             }
             raise _PreviewDone
         self._forget_rolled_back()
+        # users compared by their rules: counted in memory when many
+        pure = [uid for uid in sorted(changed) if uid not in impure]
+        bits = None
+        if len(pure) >= self._IN_MEMORY_FROM_USERS:
+            bits = self._ticket_bits(
+                [before[uid] for uid in pure] + [after[uid] for uid in pure]
+            )
         lines = []
-        region_counts = {}  # what _difference_counts counts once for all users
         for uid in sorted(changed):
             if uid in impure:
-                gained, lost = self._id_differences(
-                    before_ids.get(uid), before.get(uid), after_ids.get(uid, set())
-                )
-                gained_count, lost_count = self._counts(gained, lost)
-            else:
-                gained, lost = self._domain_differences(before[uid], after[uid])
-                split = self._difference_counts(before[uid], after[uid], region_counts)
-                if split:
-                    # the same tickets, in fewer words (samples below)
-                    (gained_count, lost_count), (gained, lost) = split
-                else:
-                    gained_count, lost_count = self._counts(gained, lost)
-            if gained_count or lost_count:
-                samples = self._samples(
-                    expression.OR(
-                        [gained] * bool(gained_count) + [lost] * bool(lost_count)
+                counted = self._differences_by_query(
+                    *self._id_differences(
+                        before_ids.get(uid), before.get(uid), after_ids.get(uid, set())
                     )
                 )
+            else:
+                counted = None
+                if bits is not None:
+                    counted = self._differences_in_memory(bits, before[uid], after[uid])
+                if counted is None:
+                    counted = self._differences_by_query(
+                        *self._domain_differences(before[uid], after[uid])
+                    )
+            gained_count, lost_count, samples = counted
+            if gained_count or lost_count:
                 lines.append(
                     {
                         "user_id": uid,
                         "gained_count": gained_count,
                         "lost_count": lost_count,
-                        "sample_ticket_ids": [fields.Command.set(samples.ids)],
+                        "sample_ticket_ids": [fields.Command.set(samples)],
                     }
                 )
         self.write(
@@ -384,6 +422,17 @@ class SupportAccessImpact(models.TransientModel):
         # changes users' roles and groups, and could give themselves every
         # ticket: they are told of all of them
         return self._sudo_tickets()
+
+    def _differences_by_query(self, gained, lost):
+        """``(gained, lost, sample ids)`` for the domains of the tickets
+        gained and lost, counted and sampled by queries as the viewer."""
+        gained_count, lost_count = self._counts(gained, lost)
+        samples = self.env["support.ticket"]
+        if gained_count or lost_count:
+            samples = self._samples(
+                expression.OR([gained] * bool(gained_count) + [lost] * bool(lost_count))
+            )
+        return gained_count, lost_count, samples.ids
 
     def _counts(self, gained, lost):
         """How many tickets each domain finds among those the viewer may
