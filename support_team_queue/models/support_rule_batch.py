@@ -76,14 +76,84 @@ class SupportRuleEngine(models.AbstractModel):
                 }
                 batch["templates"][repr(domain)] = template, own
         keys = [key for key in reached if key not in batch["reached"]]
-        for start in range(0, len(keys), self._BATCH_PATHS):
-            chunk = keys[start : start + self._BATCH_PATHS]
+        batch["reached"].update(self._reach_by_relation(keys, reached))
+        # the others by their own queries, each different query once (the
+        # users of one role reach the same subordinates)
+        by_query = {}
+        for key in keys:
+            if key not in batch["reached"]:
+                select = reached[key].query().select()
+                by_query.setdefault((select.code, repr(select.params)), []).append(
+                    (key, select)
+                )
+        queries = list(by_query.values())
+        for start in range(0, len(queries), self._BATCH_PATHS):
+            chunk = queries[start : start + self._BATCH_PATHS]
             [row] = self.env.execute_query(
                 SQL(
                     "SELECT %s",
-                    SQL(", ").join(
-                        SQL("ARRAY(%s)", reached[key].select()) for key in chunk
-                    ),
+                    SQL(", ").join(SQL("ARRAY(%s)", same[0][1]) for same in chunk),
                 )
             )
-            batch["reached"].update(zip(chunk, row, strict=True))
+            for same, ids in zip(chunk, row, strict=True):
+                batch["reached"].update((key, ids) for key, _select in same)
+
+    @api.model
+    def _reach_by_relation(self, keys, reached):
+        """``{key: ids}`` for the paths of ``keys`` that end in one stored
+        many2one or many2many of their comodel compared with ids (a team's
+        administrator, a group's members, a team's operators): the
+        records holding each id are read for all the paths of a relation
+        in one query, as Odoo's search reads them (a many2many's relation
+        table; a many2one's column)."""
+        wanted = {}  # (comodel, field name) -> {key: ids compared with}
+        for key in keys:
+            search = reached[key]
+            field = search.comodel._fields.get(search.path)
+            listed = isinstance(search.value, list | tuple)
+            values = list(search.value) if listed else [search.value]
+            if (
+                field is None
+                or not field.store
+                or field.inherited
+                or field.company_dependent
+                or field.type not in ("many2one", "many2many")
+                # a many2one is compared ``=`` an id or ``in`` a list
+                or (field.type == "many2one" and listed != (search.operator == "in"))
+                or not values
+                or not all(type(value) is int and value for value in values)
+            ):
+                continue
+            wanted.setdefault((search.comodel._name, search.path), {})[key] = values
+        result = {}
+        for (model, name), paths in wanted.items():
+            holders = self._holders(
+                model, name, {v for ids in paths.values() for v in ids}
+            )
+            for key, values in paths.items():
+                result[key] = sorted(
+                    {id_ for v in values for id_ in holders.get(v, ())}
+                )
+        return result
+
+    @api.model
+    def _holders(self, model, name, values):
+        """``{id: ids}``: for each of ``values``, the records of ``model``
+        whose field ``name`` (a stored many2one or many2many) holds it."""
+        Model = self.env[model]
+        field = Model._fields[name]
+        if field.type == "many2one":
+            holder, held, table = "id", name, Model._table
+        else:
+            holder, held, table = field.column1, field.column2, field.relation
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT %s, array_agg(%s) FROM %s WHERE %s = ANY(%s) GROUP BY 1",
+                SQL.identifier(held),
+                SQL.identifier(holder),
+                SQL.identifier(table),
+                SQL.identifier(held),
+                sorted(values),
+            )
+        )
+        return dict(rows)

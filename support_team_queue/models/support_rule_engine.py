@@ -12,6 +12,26 @@ class _ReachedIds(tuple):
     (``SupportRuleEngine._resolve_rule_domain``)."""
 
 
+class _PathSearch:
+    """The search of the rest of a rule's many2one path on its comodel
+    (``('team_id.operator_ids', 'in', 7)``: the teams whose operators
+    include user 7), built when first needed: a batch reads many paths of
+    one relation at once, without building each one's query
+    (``support_rule_batch.py``)."""
+
+    __slots__ = ("comodel", "path", "operator", "value", "_query")
+
+    def __init__(self, comodel, path, operator, value):
+        self.comodel = comodel.sudo().with_context(active_test=False)
+        self.path, self.operator, self.value = path, operator, value
+        self._query = None
+
+    def query(self):
+        if self._query is None:
+            self._query = self.comodel._search([(self.path, self.operator, self.value)])
+        return self._query
+
+
 # beyond that many branches, a count's UNION ALL costs more to plan than it
 # saves: the remaining branches keep their inner ORs
 _MOST_BRANCHES = 12
@@ -316,7 +336,7 @@ class SupportRuleEngine(models.AbstractModel):
                 SQL(
                     "SELECT %s",
                     SQL(", ").join(
-                        SQL("ARRAY(%s)", reached[key].select()) for key in keys
+                        SQL("ARRAY(%s)", reached[key].query().select()) for key in keys
                     ),
                 )
             )
@@ -326,7 +346,7 @@ class SupportRuleEngine(models.AbstractModel):
             # (its SQL names only the few ids of the path's own conditions,
             # e.g. roles): the cached entry stays small.
             resolved[key] = (
-                reached[key].subselect()
+                reached[key].query().subselect()
                 if len(ids) > self._RESOLVED_IDS_MAX
                 else sorted(ids)
             )
@@ -371,12 +391,10 @@ class SupportRuleEngine(models.AbstractModel):
             negated = term == expression.NOT_OPERATOR
             if kind == "path":
                 fname, _dot, path = term[0].partition(".")
-                comodel = self.env[self._fields[fname].comodel_name].sudo()
+                comodel = self.env[self._fields[fname].comodel_name]
                 key = _ReachedIds((fname, path, term[1], repr(term[2])))
                 if key not in reached:
-                    reached[key] = comodel.with_context(active_test=False)._search(
-                        [(path, term[1], term[2])]
-                    )
+                    reached[key] = _PathSearch(comodel, path, term[1], term[2])
                 result.append((fname, "in", key))
             elif kind == "search":
                 sub = self._fields[term[0]].determine_domain(self, term[1], term[2])

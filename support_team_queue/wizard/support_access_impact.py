@@ -9,9 +9,6 @@ from odoo.tools.query import Query
 
 from ..models.support_access_log import KINDS
 
-# tickets named on each user's line, among those the viewer may read
-SAMPLE_SIZE = 5
-
 
 class _PreviewDone(Exception):
     """Leaves the savepoint of a preview: what it changed is rolled back."""
@@ -131,17 +128,23 @@ class SupportAccessImpact(models.TransientModel):
         users = users.browse(user_ids).exists()
         # what each user's rules are evaluated with, read for all at once
         users.fetch(["active", "share", "groups_id", "company_id", "company_ids"])
+        # Odoo's access rights depend on the user's groups alone: checked
+        # once for each set of groups
+        readers = {}  # groups -> whether they may read tickets
         for user in users:
             if not user.active or user.share:
                 domains[user.id] = None
                 continue
             if user.id not in odoo_rules:
                 env = self.env(user=user.id, su=False, context={})
-                odoo_rules[user.id] = (
-                    env["ir.rule"]._compute_domain("support.ticket", "read")
-                    if env["ir.model.access"].check(
+                groups = frozenset(user.groups_id.ids)
+                if groups not in readers:
+                    readers[groups] = env["ir.model.access"].check(
                         "support.ticket", "read", raise_exception=False
                     )
+                odoo_rules[user.id] = (
+                    env["ir.rule"]._compute_domain("support.ticket", "read")
+                    if readers[groups]
                     else None
                 )
             if odoo_rules[user.id] is None:
@@ -385,83 +388,6 @@ class SupportAccessImpact(models.TransientModel):
                 + [fields.Command.create(line) for line in lines],
             }
         )
-
-    @api.model
-    def _domain_differences(self, before, after):
-        never = [expression.FALSE_LEAF]
-        before, after = before or never, after or never
-        return (
-            expression.AND([after, ["!", *before]]),
-            expression.AND([before, ["!", *after]]),
-        )
-
-    def _id_differences(self, before_ids, before_domain, after_ids):
-        if before_ids is None:
-            before_ids = (
-                set(self._sudo_tickets().search(before_domain).ids)
-                if before_domain is not None
-                else set()
-            )
-        return (
-            [("id", "in", sorted(after_ids - before_ids))],
-            [("id", "in", sorted(before_ids - after_ids))],
-        )
-
-    def _sudo_tickets(self):
-        # what users read is what a search finds: active tickets only
-        return self.env["support.ticket"].sudo().with_context(active_test=True)
-
-    def _viewer_tickets(self):
-        """The tickets as the viewer reads them: counts tell of nothing the
-        viewer may not read (another team's tickets that a sharing rule
-        would open, another company's)."""
-        Tickets = self.env["support.ticket"].with_context(active_test=True)
-        if Tickets.has_access("read"):
-            return Tickets
-        # an administrator of access rights without a Support profile
-        # changes users' roles and groups, and could give themselves every
-        # ticket: they are told of all of them
-        return self._sudo_tickets()
-
-    def _differences_by_query(self, gained, lost):
-        """``(gained, lost, sample ids)`` for the domains of the tickets
-        gained and lost, counted and sampled by queries as the viewer."""
-        gained_count, lost_count = self._counts(gained, lost)
-        samples = self.env["support.ticket"]
-        if gained_count or lost_count:
-            samples = self._samples(
-                expression.OR([gained] * bool(gained_count) + [lost] * bool(lost_count))
-            )
-        return gained_count, lost_count, samples.ids
-
-    def _counts(self, gained, lost):
-        """How many tickets each domain finds among those the viewer may
-        read, in one query (the domains name the ticket's own columns)."""
-        Tickets = self._viewer_tickets()
-        queries = Tickets._search(gained), Tickets._search(lost)
-        if any(query._joins or len(query._tables) != 1 for query in queries):
-            return Tickets.search_count(gained), Tickets.search_count(lost)
-        where_gained, where_lost = (query.where_clause for query in queries)
-        [counts] = self.env.execute_query(
-            SQL(
-                "SELECT count(*) FILTER (WHERE %s), count(*) FILTER (WHERE %s)"
-                " FROM %s WHERE (%s) OR (%s)",
-                where_gained,
-                where_lost,
-                SQL.identifier(Tickets._table),
-                where_gained,
-                where_lost,
-            )
-        )
-        return counts
-
-    def _samples(self, domain):
-        """A few tickets of ``domain`` the viewer may read (their own rules)."""
-        Ticket = self.env["support.ticket"]
-        if not Ticket.has_access("read"):
-            return Ticket
-        # the newest: the primary key answers without sorting the lot
-        return Ticket.search(domain, limit=SAMPLE_SIZE, order="id desc")
 
     # -- applying it --------------------------------------------------------
 
