@@ -173,11 +173,13 @@ class TestRuleResolution(SupportCase):
         self.assertEqual(len(answers[("t_other_operator", "read")]), 2)
         self.assertGreater(len(set(answers.values())), 12)
 
-    def resolved_rules(self, users, batch):
+    def resolved_rules(self, users, batch, cached=True, clear=True):
         """``{user id: repr of the resolved read rules}`` of ``users``, one
         user at a time or in one batch (``_resolution_batch``), the
-        cache of resolved rules emptied first; and the queries it took."""
-        self.env.registry.clear_cache()
+        cache of resolved rules emptied first (unless not ``clear``); and
+        the queries it took."""
+        if clear:
+            self.env.registry.clear_cache()
         self.env.invalidate_all()
         rules = {
             user.id: self.env(user=user)["ir.rule"]._compute_domain(
@@ -187,7 +189,7 @@ class TestRuleResolution(SupportCase):
         }
         Engine = self.env["support.rule.engine"]
         queries = self.env.cr.sql_log_count
-        with Engine._resolution_batch(rules) if batch else nullcontext():
+        with Engine._resolution_batch(rules, cached) if batch else nullcontext():
             resolved = {
                 user_id: repr(
                     self.env(user=user_id)["support.ticket"]._resolved_rules(domain)
@@ -206,3 +208,18 @@ class TestRuleResolution(SupportCase):
         self.assertGreater(len(set(one_by_one.values())), 8)
         # the batch read what the resolutions share once
         self.assertLess(queries_in_batch, queries_alone / 2)
+
+    def test_a_batch_not_cached_leaves_the_cache_as_it_was(self):
+        """The preview resolves the rules of the state it rolls back without
+        keeping them in the cache of resolved rules, where no request would
+        find them: the next resolutions are misses, which read the paths
+        again; those of a cached batch are hits."""
+        users = self.users[:6]
+        self.resolved_rules(users, batch=True, cached=False)
+        _resolved, misses = self.resolved_rules(users, batch=False, clear=False)
+        self.resolved_rules(users, batch=True)
+        _resolved, hits = self.resolved_rules(users, batch=False, clear=False)
+        self.assertLess(hits, misses)
+        # a hit reads at most the access stamp (again for each user in a
+        # transaction that replaced it, as this test's set-up did)
+        self.assertLessEqual(hits, len(users))

@@ -286,11 +286,15 @@ class SupportRuleEngine(models.AbstractModel):
         if memo is not None and key in memo:
             return memo[key]
         batch = self._batch()
-        if batch is not None:
-            stamp = batch["stamp"]
+        if batch is not None and not batch["cached"]:
+            self.env.flush_all()  # as _resolved_rules_at does
+            resolved = self.sudo()._resolve_rule_domain(domain)
         else:
-            stamp = self.env["support.access.stamp"]._access_stamp()
-        resolved = self._resolved_rules_at(key, stamp, domain)
+            if batch is not None:
+                stamp = batch["stamp"]
+            else:
+                stamp = self.env["support.access.stamp"]._access_stamp()
+            resolved = self._resolved_rules_at(key, stamp, domain)
         if memo is not None:
             memo[key] = resolved
         return resolved

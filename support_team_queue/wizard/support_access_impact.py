@@ -113,7 +113,7 @@ class SupportAccessImpact(models.TransientModel):
 
     # -- who reads what -----------------------------------------------------
 
-    def _readable_domains(self, user_ids, odoo_rules=None):
+    def _readable_domains(self, user_ids, odoo_rules=None, cached=True):
         """``{user id: domain}``: the tickets each user may read, as the ticket
         rules resolved by the queue's engine, or None for none at all.
 
@@ -121,7 +121,9 @@ class SupportAccessImpact(models.TransientModel):
         evaluation of each user's ticket rules (``ir.rule._compute_domain``,
         None without read access to tickets) for a later call in the same
         state of Odoo's caches: Odoo would answer it from its cache, which
-        a preview of many users outgrows."""
+        a preview of many users outgrows. Not ``cached``: the resolved
+        domains are not kept in the queue's cache (a state to be rolled
+        back)."""
         domains, rules = {}, {}
         odoo_rules = {} if odoo_rules is None else odoo_rules
         users = self.env["res.users"].sudo().with_context(active_test=False)
@@ -151,9 +153,10 @@ class SupportAccessImpact(models.TransientModel):
                 domains[user.id] = None
             else:
                 rules[user.id] = odoo_rules[user.id]
-        # resolved as the queue resolves each user's rules (and cached for
-        # them), what the resolution reads fetched for all the users at once
-        with self.env["support.rule.engine"]._resolution_batch(rules):
+        # resolved as the queue resolves each user's rules (and, in the
+        # state before the change, cached for them), what the resolution
+        # reads fetched for all the users at once
+        with self.env["support.rule.engine"]._resolution_batch(rules, cached):
             for user_id, domain in rules.items():
                 if domain:
                     env = self.env(user=user_id, su=False, context={})
@@ -264,8 +267,8 @@ class SupportAccessImpact(models.TransientModel):
         """Forget what was cached of the state a savepoint rolled back."""
         # The change's cached rule domains and profiles (a role grants
         # groups, whose change clears Odoo's caches) belong to the state
-        # rolled back: forget them. The resolutions cached meanwhile sit
-        # under an access stamp no request will read again.
+        # rolled back: forget them. (The rules resolved in that state are
+        # not cached: _readable_domains.)
         self.env.invalidate_all()
         if "default" in self.env.registry.cache_invalidated:
             self.env.registry.clear_cache()
@@ -330,7 +333,9 @@ class SupportAccessImpact(models.TransientModel):
                 self.env.flush_all()
             # Odoo's evaluation of the rules holds until Odoo clears its
             # caches (a user's groups, companies, the rules themselves)
-            after = self._readable_domains(user_ids, None if cleared else odoo_rules)
+            after = self._readable_domains(
+                user_ids, None if cleared else odoo_rules, cached=False
+            )
             if self._tickets_version() != tickets_version:
                 # the tickets themselves change: each user is compared by
                 # the tickets they find, not by their rules
