@@ -177,15 +177,9 @@ def proposed_changes(draw, desk):
     return draw(st.one_of(options))
 
 
-class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
-    """For random changes in random desks, the preview's gains and losses
-    are what each user finds after the change is applied, minus before
-    (counted in memory, as for a large desk: the queries counting a few
-    users give the same, ``TestDifferencesCountedInMemory``)."""
-
-    def setUp(self):
-        super().setUp()
-        count_in_memory(self)
+class RandomChangesMixin:
+    """The oracle's random desks built in Odoo, and random changes of them
+    as the forms send them."""
 
     @classmethod
     def setUpClass(cls):
@@ -239,6 +233,17 @@ class TestImpactAgainstTheRules(ImpactMixin, SupportCase):
         # through JSON, as the web client sends it
         return json.loads(json.dumps(result))
 
+
+class TestImpactAgainstTheRules(RandomChangesMixin, ImpactMixin, SupportCase):
+    """For random changes in random desks, the preview's gains and losses
+    are what each user finds after the change is applied, minus before
+    (counted in memory, as for a large desk: the queries counting a few
+    users give the same, ``TestDifferencesCountedInMemory``)."""
+
+    def setUp(self):
+        super().setUp()
+        count_in_memory(self)
+
     def test_predicted_gains_and_losses_are_the_rules(self):
         @oracle.replayable_settings(EXAMPLES)
         @given(st.data())
@@ -289,7 +294,7 @@ class _RolledBack(Exception):
     pass
 
 
-class TestDifferencesCountedInMemory(ImpactMixin, SupportCase):
+class TestDifferencesCountedInMemory(RandomChangesMixin, ImpactMixin, SupportCase):
     """Many users' gains and losses are counted in memory, on the tickets
     the viewer reads held as bit sets (``_differences_in_memory``); for
     random changes in random desks, each user's counts and samples are
@@ -298,17 +303,6 @@ class TestDifferencesCountedInMemory(ImpactMixin, SupportCase):
     The rules of all users are resolved in one batch, each user's as
     resolved alone."""
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.profile_groups = [cls.env.ref("base.group_user")] + [
-            cls.env.ref(f"{oracle.MODULE}.group_support_{name}")
-            for name in oracle.PROFILES[1:]
-        ]
-
-    build = oracle.TestAccessOracle.build
-    values_in_odoo = TestImpactAgainstTheRules.values_in_odoo
-    built_change = TestImpactAgainstTheRules.built_change
     compared = 0
 
     def test_counted_in_memory_as_by_queries(self):

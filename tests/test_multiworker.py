@@ -134,30 +134,62 @@ def admin_write(server, model, record_id, values):
     return lambda: server.call("admin", model, "write", [record_id], values)
 
 
-def test_group_membership_change_reaches_every_worker(server):
-    ticket = server.ref("support_team_queue.ticket_group_a_via_tal_dei_tali")
-    group_a = server.ref("support_team_queue.group_gruppo_a")
-    tech_b = server.ref("support_team_queue.user_tech_b")
-    assert_change_reaches_every_worker(
-        server,
+# A write as admin and the write that undoes it, which ``login`` must see
+# take effect on ``ticket`` on both workers: (login, ticket, model, record,
+# change, undo), each record named by its XML id in the demo data.
+WRITES_THAT_REACH_EVERY_WORKER = {
+    "a member added to a group": (
         "tech_b",
-        ticket,
-        admin_write(server, "support.group", group_a, {"user_ids": [(4, tech_b)]}),
-        admin_write(server, "support.group", group_a, {"user_ids": [(3, tech_b)]}),
-    )
+        "ticket_group_a_via_tal_dei_tali",
+        "support.group",
+        "group_gruppo_a",
+        {"user_ids": [(4, "user_tech_b")]},
+        {"user_ids": [(3, "user_tech_b")]},
+    ),
+    "a role moved under another": (
+        "resp_a",
+        "ticket_tech_b_printer",
+        "support.role",
+        "role_tecnico_b",
+        {"parent_id": "role_responsabile_a"},
+        {"parent_id": "role_responsabile_b"},
+    ),
+    "the viewer's own role changed": (
+        "tech_a",
+        "ticket_tech_b_printer",
+        "res.users",
+        "user_tech_a",
+        {"support_role_id": "role_responsabile_b"},
+        {"support_role_id": "role_tecnico_a"},
+    ),
+}
 
 
-def test_role_move_reaches_every_worker(server):
-    ticket = server.ref("support_team_queue.ticket_tech_b_printer")
-    role_tech_b = server.ref("support_team_queue.role_tecnico_b")
-    role_resp_a = server.ref("support_team_queue.role_responsabile_a")
-    role_resp_b = server.ref("support_team_queue.role_responsabile_b")
+def _with_refs(server, values):
+    """``values`` with each XML id of the demo data turned into its id."""
+
+    def ref(value):
+        if isinstance(value, str):
+            return server.ref(f"support_team_queue.{value}")
+        if isinstance(value, tuple):
+            return tuple(ref(item) if isinstance(item, str) else item for item in value)
+        if isinstance(value, list):
+            return [ref(item) for item in value]
+        return value
+
+    return {name: ref(value) for name, value in values.items()}
+
+
+@pytest.mark.parametrize("case", sorted(WRITES_THAT_REACH_EVERY_WORKER))
+def test_a_change_reaches_every_worker(server, case):
+    login, ticket, model, record, change, undo = WRITES_THAT_REACH_EVERY_WORKER[case]
+    record = server.ref(f"support_team_queue.{record}")
     assert_change_reaches_every_worker(
         server,
-        "resp_a",
-        ticket,
-        admin_write(server, "support.role", role_tech_b, {"parent_id": role_resp_a}),
-        admin_write(server, "support.role", role_tech_b, {"parent_id": role_resp_b}),
+        login,
+        server.ref(f"support_team_queue.{ticket}"),
+        admin_write(server, model, record, _with_refs(server, change)),
+        admin_write(server, model, record, _with_refs(server, undo)),
     )
 
 
@@ -183,20 +215,6 @@ def test_sharing_rule_reaches_every_worker(server):
         ticket,
         create_rule,
         lambda: server.call("admin", "support.sharing.rule", "unlink", rules),
-    )
-
-
-def test_role_change_of_the_viewer_reaches_every_worker(server):
-    ticket = server.ref("support_team_queue.ticket_tech_b_printer")
-    tech_a = server.ref("support_team_queue.user_tech_a")
-    role_tech_a = server.ref("support_team_queue.role_tecnico_a")
-    role_resp_b = server.ref("support_team_queue.role_responsabile_b")
-    assert_change_reaches_every_worker(
-        server,
-        "tech_a",
-        ticket,
-        admin_write(server, "res.users", tech_a, {"support_role_id": role_resp_b}),
-        admin_write(server, "res.users", tech_a, {"support_role_id": role_tech_a}),
     )
 
 
