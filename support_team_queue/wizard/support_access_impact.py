@@ -246,22 +246,13 @@ class SupportAccessImpact(models.TransientModel):
             return None
         return set(users.ids)
 
-    def _concerned_after(self):
-        """The users concerned once the change is made (a savepoint, rolled
-        back)."""
-        tickets_version = self._tickets_version()
-        with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
-            record = self._apply_change(previewing=True)
-            self.env.flush_all()
-            # a change that rewrites tickets (their company, their team) may
-            # concern anyone who reads them
-            if self._tickets_version() != tickets_version:
-                concerned = None
-            else:
-                concerned = self._concerned_user_ids(record)
-            raise _PreviewDone
-        self._forget_rolled_back()
-        return concerned
+    def _compared_user_ids(self, concerned):
+        """The users to compare: ``concerned`` (ids), or every internal
+        user for None."""
+        Users = self.env["res.users"].sudo().with_context(active_test=False)
+        if concerned is None:
+            return Users.search([("share", "=", False)]).ids
+        return Users.browse(sorted(concerned)).exists().ids
 
     def _forget_rolled_back(self):
         """Forget what was cached of the state a savepoint rolled back."""
@@ -307,16 +298,9 @@ class SupportAccessImpact(models.TransientModel):
 
     def _compute_impact(self):
         self.ensure_one()
-        Users = self.env["res.users"].sudo().with_context(active_test=False)
         self.env.flush_all()
         concerned = self._concerned_user_ids(self._target())
-        if concerned is not None:
-            after_concerned = self._concerned_after()
-            concerned = None if after_concerned is None else concerned | after_concerned
-        if concerned is None:
-            user_ids = Users.search([("share", "=", False)]).ids
-        else:
-            user_ids = Users.browse(sorted(concerned)).exists().ids
+        user_ids = self._compared_user_ids(concerned)
         odoo_rules = {}
         before = self._readable_domains(user_ids, odoo_rules)
         impure = {
@@ -326,17 +310,27 @@ class SupportAccessImpact(models.TransientModel):
         }
         before_ids = self._readable_ids(impure)
         tickets_version = self._tickets_version()
+        newly = []  # users the change concerns once made only
         with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
             with self._odoo_caches_watched() as cleared:
                 record = self._apply_change(previewing=True)
                 record_name = record.sudo().display_name
                 self.env.flush_all()
+            moved = self._tickets_version() != tickets_version
+            if concerned is not None:
+                # a change that rewrites tickets (their company, their
+                # team) may concern anyone who reads them
+                later = None if moved else self._concerned_user_ids(record)
+                compared = set(user_ids)
+                newly = [
+                    uid for uid in self._compared_user_ids(later) if uid not in compared
+                ]
             # Odoo's evaluation of the rules holds until Odoo clears its
             # caches (a user's groups, companies, the rules themselves)
             after = self._readable_domains(
-                user_ids, None if cleared else odoo_rules, cached=False
+                user_ids + newly, None if cleared else odoo_rules, cached=False
             )
-            if self._tickets_version() != tickets_version:
+            if moved:
                 # the tickets themselves change: each user is compared by
                 # the tickets they find, not by their rules
                 impure |= {uid for uid, domain in after.items() if domain is not None}
@@ -348,11 +342,36 @@ class SupportAccessImpact(models.TransientModel):
             # a rule left unresolved reads the data when it runs: its
             # users are compared by the tickets they find
             after_ids = self._readable_ids(impure)
-            changed = impure | {
-                uid for uid in user_ids if repr(before.get(uid)) != repr(after.get(uid))
-            }
             raise _PreviewDone
         self._forget_rolled_back()
+        if newly:
+            # a user the change would create is not there to compare
+            newly = self._compared_user_ids(set(newly))
+            impure &= set(user_ids + newly)
+            # their rules before the change, now that it is rolled back
+            # (Odoo's evaluation kept from the change only if it cleared
+            # none of Odoo's caches: then it is the same)
+            before.update(self._readable_domains(newly, odoo_rules))
+            impure_before = {
+                uid
+                for uid in newly
+                if before[uid] is not None and not self._names_columns_only(before[uid])
+            }
+            before_ids.update(self._readable_ids(impure_before))
+            for uid in impure_before - impure:
+                # their rules after the change name the ticket's columns
+                # only: the tickets they find are the same now
+                after_ids[uid] = set(
+                    self._sudo_tickets()
+                    .search(after[uid] or [expression.FALSE_LEAF])
+                    .ids
+                )
+            impure |= impure_before
+        changed = impure | {
+            uid
+            for uid in user_ids + newly
+            if repr(before.get(uid)) != repr(after.get(uid))
+        }
         # users compared by their rules: counted in memory when many
         pure = [uid for uid in sorted(changed) if uid not in impure]
         bits = None
