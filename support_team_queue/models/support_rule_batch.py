@@ -108,8 +108,7 @@ class SupportRuleEngine(models.AbstractModel):
         many2one or many2many of their comodel compared with ids (a team's
         administrator, a group's members, a team's operators): the
         records holding each id are read for all the paths of a relation
-        in one query, as Odoo's search reads them (a many2many's relation
-        table; a many2one's column)."""
+        in one grouping."""
         wanted = {}  # (comodel, field name) -> {key: ids compared with}
         for key in keys:
             search = reached[key]
@@ -143,21 +142,11 @@ class SupportRuleEngine(models.AbstractModel):
     @api.model
     def _holders(self, model, name, values):
         """``{id: ids}``: for each of ``values``, the records of ``model``
-        whose field ``name`` (a stored many2one or many2many) holds it."""
-        Model = self.env[model]
-        field = Model._fields[name]
-        if field.type == "many2one":
-            holder, held, table = "id", name, Model._table
-        else:
-            holder, held, table = field.column1, field.column2, field.relation
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT %s, array_agg(%s) FROM %s WHERE %s = ANY(%s) GROUP BY 1",
-                SQL.identifier(held),
-                SQL.identifier(holder),
-                SQL.identifier(table),
-                SQL.identifier(held),
-                sorted(values),
-            )
+        whose field ``name`` (a stored many2one or many2many) holds it, as
+        Odoo's search and grouping find them."""
+        Model = self.env[model].sudo().with_context(active_test=False)
+        groups = Model._read_group(
+            [(name, "in", sorted(values))], [name], ["id:array_agg"]
         )
-        return dict(rows)
+        # a record holding several values is grouped under each of them
+        return {held.id: ids for held, ids in groups if held.id in values}
