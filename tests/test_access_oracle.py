@@ -827,13 +827,15 @@ class TestAccessOracle(SupportCase):
                     )
                     for name, domain, matches in filters:
                         domain = [("id", "in", tickets.ids), *domain]
-                        expected = sum(
-                            oracle.allowed(u, spec, "read")
+                        seen = [
+                            spec
+                            for spec, fact in zip(desk["tickets"], facts, strict=True)
+                            if oracle.allowed(u, spec, "read")
                             and (not fact["company"] or fact["company"] in companies)
                             and (fact["active"] or not active_test)
                             and matches(spec, fact)
-                            for spec, fact in zip(desk["tickets"], facts, strict=True)
-                        )
+                        ]
+                        expected = len(seen)
                         got = {
                             "count": Scoped.search_count(domain),
                             "len(search)": len(Scoped.search(domain)),
@@ -843,6 +845,18 @@ class TestAccessOracle(SupportCase):
                             "count": expected,
                             "len(search)": expected,
                             "count, limit 2": min(expected, 2),
+                        }
+                        # and by group, as the side panel and a grouped list count
+                        by_group = Counter(spec["group"] for spec in seen)
+                        got["count by group"] = {
+                            group.id: count
+                            for group, count in Scoped._read_group(
+                                domain, ["group_id"], ["__count"]
+                            )
+                        }
+                        wanted["count by group"] = {
+                            (groups[g].id if g is not None else False): count
+                            for g, count in by_group.items()
                         }
                         self.checks["count"] += len(got)
                         if name == "all":

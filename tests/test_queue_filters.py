@@ -6,6 +6,7 @@ promise, among those the user may read."""
 
 from lxml import etree
 
+from odoo.models import BaseModel
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.support_team_queue.models.support_ticket_search_panel import NO_VALUE
@@ -160,6 +161,79 @@ class TestQueueSidePanel(SupportCase):
                     [value["__count"] for value in no_group],
                     [ungrouped] if ungrouped else [],
                 )
+
+    def test_counts_by_column_are_odoos_taken_branch_by_branch(self):
+        # A count by group or state (the side panel, a grouped list) is
+        # taken branch by branch of the reader's rules, as the queue's count
+        # (support.rule.engine): the same groups, order and counts as Odoo's
+        # own _read_group gives.
+        closed = self.new_ticket("Chiuso A", group=self.group_a, user=self.resp_a)
+        closed.state = "closed"
+        self.new_ticket("Di Marco B", group=self.group_b, user=self.resp_a)
+        self.new_ticket("Di Bea", group=self.group_b, user=self.tech_b).active = False
+        self.group_b.active = False  # an archived group still counts
+        domains = [
+            [],
+            [("is_open", "=", True)],
+            [("state", "in", ("new", "closed"))],
+            [("group_id", "=", self.group_a.id)],
+            [("user_id", "=", False)],
+        ]
+        groupings = [
+            (["group_id"], None),
+            (["state"], None),
+            (["state"], "state desc"),
+            (["group_id", "state"], "group_id desc, state"),
+            (["user_id"], None),
+        ]
+        taken_apart = set()
+        for user in self.seed_users:
+            Ticket = self.env["support.ticket"].with_user(user)
+            if not Ticket.has_access("read"):
+                continue
+            for Scoped in (Ticket, Ticket.with_context(active_test=False)):
+                for domain in domains:
+                    for groupby, order in groupings:
+                        for limit, offset in ((None, 0), (1, 0), (2, 1)):
+                            args = (domain, groupby, ["__count"])
+                            kwargs = {"order": order, "limit": limit, "offset": offset}
+                            with self.subTest(user=user.login, args=args, **kwargs):
+                                self.assertEqual(
+                                    Scoped._read_group(*args, **kwargs),
+                                    BaseModel._read_group(Scoped, *args, **kwargs),
+                                )
+                            branched = Scoped._read_group_by_branch(
+                                *args, (), offset, limit, order
+                            )
+                            if branched is not None:
+                                taken_apart.add(user)
+        # the operators' counts were taken branch by branch
+        operators = {self.resp_a, self.tech_a, self.resp_b, self.callcenter}
+        self.assertLessEqual(operators, taken_apart)
+
+    def test_the_state_entries_count_as_the_queue_counts(self):
+        labels = dict(self.env["support.ticket"]._fields["state"].selection)
+        for user in (self.resp_a, self.tech_a, self.teamadmin):
+            Ticket = self.env["support.ticket"].with_user(user)
+            values = Ticket.search_panel_select_multi_range(
+                "state", enable_counters=True, search_domain=[("is_open", "=", True)]
+            )["values"]
+            # every state, as Odoo's group_expand shows them, with its count
+            self.assertEqual(
+                {
+                    value["id"]: (value["display_name"], value["__count"])
+                    for value in values
+                },
+                {
+                    state: (
+                        label,
+                        Ticket.search_count(
+                            [("is_open", "=", True), ("state", "=", state)]
+                        ),
+                    )
+                    for state, label in labels.items()
+                },
+            )
 
     def test_the_entry_selects_the_tickets_of_no_group(self):
         # the web client sends what the entry selects as the field's absence

@@ -6,6 +6,7 @@ read. The planner only picks them on large tables, which the
 benchmark measures; here, that they exist and match the model's order and
 the queries the rules generate."""
 
+from odoo.models import BaseModel
 from odoo.tools import SQL
 
 from .common import SupportCase
@@ -93,6 +94,28 @@ class TestQueueIndex(SupportCase):
         self.assertIn(f"Index Cond: (group_id = {self.group_a.id})", plan)
         self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
 
+    def test_the_side_panels_counts_read_each_branch_off_its_index(self):
+        # the queue's side panel counts the open tickets by group and by
+        # state as the count does: branch by branch, each off its index
+        self.bulk_tickets()
+        Ticket = self.env["support.ticket"].with_user(self.tech_a)
+        domain = [("is_open", "=", True)]
+        for field_name in ("group_id", "state"):
+            with self.subTest(field=field_name):
+                branches = Ticket._disjoint_rule_branches(
+                    Ticket._search(domain), SQL.identifier("support_ticket", field_name)
+                )
+                plan = self.plan(SQL(" UNION ALL ").join(branches))
+                self.assertNotIn("Seq Scan", plan)
+                for index in ("open_user_index", "open_group_index"):
+                    self.assertRegex(
+                        plan, rf"Index (Only )?Scan using support_ticket_{index}"
+                    )
+                self.assertEqual(
+                    Ticket._read_group(domain, [field_name], ["__count"]),
+                    BaseModel._read_group(Ticket, domain, [field_name], ["__count"]),
+                )
+
     def test_a_count_with_no_or_to_take_apart_is_odoos_own(self):
         # the superuser applies no rule; a supervisor's rules come down to
         # the company rule: both counts are Odoo's, as the search writes it
@@ -113,11 +136,11 @@ class TestQueueIndex(SupportCase):
         )
         definitions = dict(self.env.cr.fetchall())
         self.assertIn(
-            "(user_id) INCLUDE (group_id, team_id, company_id)",
+            "(user_id) INCLUDE (group_id, team_id, company_id, state)",
             definitions["support_ticket_open_user_index"],
         )
         self.assertIn(
-            "(group_id) INCLUDE (user_id, team_id, company_id)",
+            "(group_id) INCLUDE (user_id, team_id, company_id, state)",
             definitions["support_ticket_open_group_index"],
         )
         for definition in definitions.values():
@@ -187,4 +210,6 @@ class TestQueueIndex(SupportCase):
         self.assertEqual(set(definitions), set(names))
         for name, definition in definitions.items():
             self.assertIn("WHERE (active AND is_open", definition, name)
-            self.assertNotIn("state", definition.replace("sla_state", ""), name)
+            # the predicate names no state (the included columns may)
+            predicate = definition.partition(" WHERE ")[2]
+            self.assertNotIn("state", predicate.replace("sla_state", ""), name)
