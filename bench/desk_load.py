@@ -17,7 +17,11 @@ web client gets it: the actions (``/web/action/load``), their views
 (``get_views``) and the fields of their archs. Each operator takes tickets
 of their own, so that no two race for one. The products are measured in
 turn, the order alternating each round. bench/README.md has the details.
-Usage: ``.venv/bin/python bench/desk_load.py [--small] [--operators 10,50]``.
+With ``--balancer``, the operators reach the server through a balancer
+that passes two connections at once and queues the others
+(``bench/balancer.py``), as a deployment's reverse proxy does.
+Usage: ``.venv/bin/python bench/desk_load.py [--small] [--operators 10,50]
+[--balancer]``.
 The last line printed is::
 
     desk_load p95_ratio_vs_helpdesk_mgmt=X throughput_ratio_vs_helpdesk_mgmt=Y errors=N
@@ -35,6 +39,8 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -50,6 +56,7 @@ from tools.odoo_server import ADDONS_PATH, free_port, odoo_server  # noqa: E402
 OPEN_STATES = ("new", "in_progress", "waiting")
 PASSWORD = "desk-load"
 TIMEOUT = 120  # seconds a call may take before it counts as an error
+WORKERS = 2  # odoo-bin --workers
 PRODUCTS = {
     "support_team_queue": {
         "ticket": "support.ticket",
@@ -400,6 +407,35 @@ def pick_operators(env, gen, args):
     ]
 
 
+@contextmanager
+def balanced(url, limit):
+    """``url`` itself, or with a ``limit``, the URL of a balancer in front of
+    it that passes ``limit`` connections at once and queues the others
+    (bench/balancer.py)."""
+    if limit is None:
+        yield url
+        return
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            os.path.join(HERE, "balancer.py"),
+            f"--port={port}",
+            f"--upstream-port={urlsplit(url).port}",
+            f"--limit={limit}",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if process.stdout.readline().strip() != "listening":
+            raise RuntimeError("the balancer did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def listen_overflows():
     """The kernel's count of connections refused by a full accept queue."""
     with open("/proc/net/netstat") as f:
@@ -540,6 +576,11 @@ def main():
     parser.add_argument("--max-seconds", type=float, default=120, help="per phase")
     parser.add_argument("--out", help="JSON: bench/desk_load[_small].json")
     parser.add_argument("--keep", action="store_true", help="keep the database")
+    parser.add_argument(
+        "--balancer",
+        action="store_true",
+        help="through a balancer that queues connections (bench/balancer.py)",
+    )
     args = parser.parse_args()
     names = ("operators", "tickets", "cycles", "users", "groups")
     sizes = SIZES["small" if args.small else "full"]
@@ -559,7 +600,7 @@ def main():
             tempfile.TemporaryDirectory() as data_dir,
             odoo_server(
                 args.db,
-                "--workers=2",
+                f"--workers={WORKERS}",
                 "--log-level=warn",
                 f"--logfile={os.path.join(data_dir, 'odoo.log')}",
                 # replies notify the customer by e-mail: to a closed local port
@@ -569,7 +610,8 @@ def main():
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 timeout=180,
-            ) as url,
+            ) as server_url,
+            balanced(server_url, WORKERS if args.balancer else None) as url,
         ):
             for n in args.operators:
                 runs.append(run_load(url, args.db, operators, n, args))
@@ -583,6 +625,7 @@ def main():
     throughput = min(a["tickets_per_s"] / b["tickets_per_s"] for a, b in pairs)
     errors = sum(len(r["errors"]) for r in runs)
     results = {"machine": queue_page.machine(), "command": " ".join(sys.argv)}
+    results["balancer_limit"] = WORKERS if args.balancer else None
     results["runs"] = runs
     results["elapsed_s"] = round(time.time() - started, 1)
     with open(args.out, "w") as f:
