@@ -35,8 +35,12 @@ async def pipe(reader, writer):
 
 async def serve(port, upstream_port, limit):
     slots = asyncio.Semaphore(limit)
+    # asyncio keeps no strong reference to a connection's task once the
+    # client's side is closed: without these, one could vanish mid-call
+    handling = set()
 
     async def handle(client_reader, client_writer):
+        handling.add(asyncio.current_task())
         try:
             async with slots:
                 try:
@@ -54,6 +58,7 @@ async def serve(port, upstream_port, limit):
                     server_writer.close()
         finally:
             client_writer.close()
+            handling.discard(asyncio.current_task())
 
     server = await asyncio.start_server(handle, "127.0.0.1", port, backlog=1024)
     print("listening", flush=True)
