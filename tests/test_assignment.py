@@ -67,6 +67,19 @@ class TestAssignmentStaysInTheTeam(SupportCase):
         )
         self.assertNotIn(self.outsider, ticket.assignable_user_ids)
         self.assertNotIn(self.other_operator, ticket.assignable_user_ids)
+        # an archived operator is offered no more, with a group or without
+        self.tech_a.active = False
+        for group in (self.group_a, self.env["support.group"]):
+            ticket.group_id = group
+            ticket.invalidate_recordset(["assignable_user_ids"])
+            self.assertNotIn(self.tech_a, ticket.assignable_user_ids)
+            self.assertNotIn(
+                self.tech_a.id,
+                ticket.with_user(self.teamadmin).read(["assignable_user_ids"])[0][
+                    "assignable_user_ids"
+                ],
+            )
+        self.assertIn(self.resp_a, ticket.assignable_user_ids)
 
     def test_a_groups_direct_members_are_the_teams_operators(self):
         with self.assertRefused(

@@ -424,12 +424,17 @@ class SupportTicket(models.Model):
 
     @api.depends("team_id", "group_id")
     def _compute_assignable_user_ids(self):
+        # ids only: a team may have thousands of operators, of whom a
+        # group's ticket offers a few; reading the value leaves out the
+        # archived users, as it does for any many2many
+        Users = self.env["res.users"].with_context(active_test=False)
         for ticket in self:
-            team = ticket.team_id.sudo()
-            users = team.operator_ids | team.admin_id
+            team = ticket.team_id.sudo().with_context(active_test=False)
+            offered = set(team.operator_ids._ids) | set(team.admin_id._ids)
             if ticket.group_id:
-                users &= ticket.group_id.sudo().effective_user_ids
-            ticket.assignable_user_ids = users
+                group = ticket.group_id.sudo().with_context(active_test=False)
+                offered &= set(group.effective_user_ids._ids)
+            ticket.assignable_user_ids = Users.browse(sorted(offered))
 
     @api.onchange("group_id")
     def _onchange_group_id(self):
