@@ -95,14 +95,22 @@ def arch_fields(node):
 def specification(arch_node, model, models):
     """The ``specification`` the web client sends for a view: every field of
     the arch; relational ones read their ``display_name``, or the fields of
-    their own sub-view when the arch embeds one."""
+    their own sub-view when the arch embeds one; one always invisible, its
+    ids only, as the web client's ``getFieldsSpec``."""
     fields = models[model]["fields"]
     spec = {}
     for node in arch_fields(arch_node):
         info = fields.get(node.get("name"))
         if not info:
             continue
-        if info["type"] in ("many2one", "one2many", "many2many"):
+        if node.get("invisible") in ("1", "True") and info["type"] in (
+            "many2one",
+            "one2many",
+            "many2many",
+        ):
+            many2one = info["type"] == "many2one"
+            spec.setdefault(node.get("name"), {"fields": {}} if many2one else {})
+        elif info["type"] in ("many2one", "one2many", "many2many"):
             subviews = [c for c in node if c.tag in ("list", "kanban", "form")]
             sub = (
                 specification(subviews[0], info["relation"], models)
