@@ -109,7 +109,9 @@ class TestQueueIndex(SupportCase):
                 self.assertNotIn("Seq Scan", plan)
                 for index in ("open_user_index", "open_group_index"):
                     self.assertRegex(
-                        plan, rf"Index (Only )?Scan using support_ticket_{index}"
+                        plan,
+                        rf"(Index (Only )?Scan using|Bitmap Index Scan on) "
+                        rf"support_ticket_{index}",
                     )
                 self.assertEqual(
                     Ticket._read_group(domain, [field_name], ["__count"]),
@@ -136,11 +138,11 @@ class TestQueueIndex(SupportCase):
         )
         definitions = dict(self.env.cr.fetchall())
         self.assertIn(
-            "(user_id) INCLUDE (group_id, team_id, company_id, state)",
+            "(user_id) INCLUDE (group_id, team_id, company_id)",
             definitions["support_ticket_open_user_index"],
         )
         self.assertIn(
-            "(group_id) INCLUDE (user_id, team_id, company_id, state)",
+            "(group_id) INCLUDE (user_id, team_id, company_id)",
             definitions["support_ticket_open_group_index"],
         )
         for definition in definitions.values():
@@ -210,6 +212,4 @@ class TestQueueIndex(SupportCase):
         self.assertEqual(set(definitions), set(names))
         for name, definition in definitions.items():
             self.assertIn("WHERE (active AND is_open", definition, name)
-            # the predicate names no state (the included columns may)
-            predicate = definition.partition(" WHERE ")[2]
-            self.assertNotIn("state", predicate.replace("sla_state", ""), name)
+            self.assertNotIn("state", definition.replace("sla_state", ""), name)
