@@ -128,6 +128,21 @@ class TestQueueFigures(DashboardScenario, SupportCase):
             },
         )
 
+    def test_of_two_requests_at_the_same_time_the_first_is_the_oldest(self):
+        first = self.new_ticket("B, prima", group=self.group_b)
+        second = self.new_ticket("B, seconda", group=self.group_b)
+        requested_at(first | second, NOW - timedelta(hours=8))
+        second.with_user(self.resp_b).action_take()
+        second.with_user(self.resp_b).action_release()
+        self.assertFalse(second.user_id)
+        with freeze_time(NOW):
+            figures = self.figures(self.group_b, self.teamadmin)
+            expected = reference_figures(
+                self.teamadmin, self.tickets | first | second, "group_id", self.group_b
+            )
+        self.assertEqual(figures["dashboard_oldest_ticket_id"], first.id)
+        self.assertFigures(figures, expected)
+
     def test_team_card_counts_every_open_ticket_and_the_unrouted(self):
         with freeze_time(NOW):
             figures = self.figures(self.team, self.teamadmin)

@@ -80,7 +80,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
             record.dashboard_average_waiting_hours = values["average_hours"]
 
     def _queue_figures(self):
-        """``{record id: figures}`` in two queries, whatever the number of
+        """``{record id: figures}`` in one query, whatever the number of
         records, over the open tickets the current user may read."""
         ids = [record_id for record_id in self.ids if record_id]
         if not ids:
@@ -88,26 +88,35 @@ class SupportQueueFiguresMixin(models.AbstractModel):
         Ticket = self.env["support.ticket"]
         now = fields.Datetime.now()
         field_name = self._ticket_field
-        open_domain = [(field_name, "in", ids), ("is_open", "=", True)]
         figures = {}
 
-        query = Ticket._search(open_domain)
+        query = Ticket._search([(field_name, "in", ids), ("is_open", "=", True)])
         owner = SQL.identifier(query.table, field_name)
         state = SQL.identifier(query.table, "state")
-        queued = SQL("%s IS NULL", SQL.identifier(query.table, "user_id"))
+        holder = SQL.identifier(query.table, "user_id")
         created = SQL.identifier(query.table, "create_date")
-        query.groupby = SQL("%s, %s, %s", owner, state, queued)
+        query.groupby = SQL("%s, %s, %s IS NULL", owner, state, holder)
         rows = self.env.execute_query(
             query.select(
                 owner,
                 state,
-                queued,
+                SQL("%s IS NULL", holder),
                 SQL("COUNT(*)"),
                 SQL("MAX(EXTRACT(EPOCH FROM %s - %s))", now, created),
                 SQL("SUM(EXTRACT(EPOCH FROM %s - %s))", now, created),
+                # the oldest waiting ticket, by creation then id, in the same
+                # pass (a second query over the same tickets doubled the
+                # dashboard's time at a million tickets)
+                SQL(
+                    "MIN(ARRAY[EXTRACT(EPOCH FROM %s), %s]) FILTER (WHERE %s IS NULL)",
+                    created,
+                    SQL.identifier(query.table, "id"),
+                    holder,
+                ),
             )
         )
-        for record_id, ticket_state, is_queued, count, longest, total in rows:
+        oldest = {}
+        for record_id, ticket_state, is_queued, count, longest, total, first in rows:
             values = figures.setdefault(record_id, _no_figures())
             values[ticket_state] += count
             if is_queued:
@@ -116,25 +125,14 @@ class SupportQueueFiguresMixin(models.AbstractModel):
                     values["oldest_hours"], max(float(longest), 0.0) / 3600
                 )
                 values["seconds"] += float(total)
-        for values in figures.values():
+                if record_id not in oldest or first < oldest[record_id]:
+                    oldest[record_id] = first
+        for record_id, values in figures.items():
             if values["queued"]:
                 values["average_hours"] = (
                     max(values["seconds"], 0.0) / 3600 / values["queued"]
                 )
-
-        # the oldest waiting ticket of each record, in one query
-        query = Ticket._search([*open_domain, ("user_id", "=", False)])
-        owner = SQL.identifier(query.table, field_name)
-        ticket_id = SQL.identifier(query.table, "id")
-        query.order = SQL(
-            "%s, %s, %s", owner, SQL.identifier(query.table, "create_date"), ticket_id
-        )
-        rows = self.env.execute_query(
-            query.select(SQL("DISTINCT ON (%s) %s", owner, owner), ticket_id)
-        )
-        for record_id, oldest_id in rows:
-            if record_id in figures:
-                figures[record_id]["oldest_ticket_id"] = oldest_id
+                values["oldest_ticket_id"] = int(oldest[record_id][1])
         return figures
 
     def action_support_open_queue(self):
