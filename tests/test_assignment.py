@@ -80,6 +80,9 @@ class TestAssignmentStaysInTheTeam(SupportCase):
                 ],
             )
         self.assertIn(self.resp_a, ticket.assignable_user_ids)
+        # computed on ids: the archived operator is left out when read
+        everyone = ticket.with_context(active_test=False).assignable_user_ids
+        self.assertIn(self.tech_a, everyone)
 
     def test_a_groups_direct_members_are_the_teams_operators(self):
         with self.assertRefused(

@@ -143,6 +143,26 @@ class TestQueueFigures(DashboardScenario, SupportCase):
         self.assertEqual(figures["dashboard_oldest_ticket_id"], first.id)
         self.assertFigures(figures, expected)
 
+    def test_the_oldest_is_by_request_time_across_states(self):
+        # the later ticket, requested earlier, waits in another state: it
+        # is the oldest, whatever its id and its state
+        first = self.new_ticket("B, prima", group=self.group_b)
+        second = self.new_ticket("B, seconda", group=self.group_b)
+        requested_at(first, NOW - timedelta(hours=8))
+        requested_at(second, NOW - timedelta(hours=9))
+        self.env.cr.execute(
+            "UPDATE support_ticket SET state = 'waiting' WHERE id = %s", [second.id]
+        )
+        second.invalidate_recordset(["state"])
+        with freeze_time(NOW):
+            figures = self.figures(self.group_b, self.teamadmin)
+            expected = reference_figures(
+                self.teamadmin, self.tickets | first | second, "group_id", self.group_b
+            )
+        self.assertEqual(figures["dashboard_oldest_ticket_id"], second.id)
+        self.assertEqual(figures["dashboard_waiting_count"], 1)
+        self.assertFigures(figures, expected)
+
     def test_team_card_counts_every_open_ticket_and_the_unrouted(self):
         with freeze_time(NOW):
             figures = self.figures(self.team, self.teamadmin)

@@ -113,9 +113,17 @@ class TestQueueIndex(SupportCase):
                         rf"(Index (Only )?Scan using|Bitmap Index Scan on) "
                         rf"support_ticket_{index}",
                     )
+                grouped = Ticket._read_group(domain, [field_name], ["__count"])
                 self.assertEqual(
-                    Ticket._read_group(domain, [field_name], ["__count"]),
+                    grouped,
                     BaseModel._read_group(Ticket, domain, [field_name], ["__count"]),
+                )
+                # and that is the count taken branch by branch
+                self.assertEqual(
+                    Ticket._read_group_by_branch(
+                        domain, [field_name], ["__count"], (), 0, None, None
+                    ),
+                    grouped,
                 )
 
     def test_a_count_with_no_or_to_take_apart_is_odoos_own(self):

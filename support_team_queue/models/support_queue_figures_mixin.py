@@ -91,10 +91,11 @@ class SupportQueueFiguresMixin(models.AbstractModel):
         figures = {}
 
         query = Ticket._search([(field_name, "in", ids), ("is_open", "=", True)])
-        owner = SQL.identifier(query.table, field_name)
-        state = SQL.identifier(query.table, "state")
-        holder = SQL.identifier(query.table, "user_id")
-        created = SQL.identifier(query.table, "create_date")
+        # as fields, so that what this transaction changed is written first
+        owner, state, holder, created, ticket_id = (
+            Ticket._field_to_sql(query.table, name, query)
+            for name in (field_name, "state", "user_id", "create_date", "id")
+        )
         query.groupby = SQL("%s, %s, %s IS NULL", owner, state, holder)
         rows = self.env.execute_query(
             query.select(
@@ -110,7 +111,7 @@ class SupportQueueFiguresMixin(models.AbstractModel):
                 SQL(
                     "MIN(ARRAY[EXTRACT(EPOCH FROM %s), %s]) FILTER (WHERE %s IS NULL)",
                     created,
-                    SQL.identifier(query.table, "id"),
+                    ticket_id,
                     holder,
                 ),
             )

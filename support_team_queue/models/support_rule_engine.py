@@ -191,13 +191,16 @@ class SupportRuleEngine(models.AbstractModel):
         Odoo makes it but over the rows of ``domain`` taken branch by branch
         of the read rules (``_disjoint_rule_branches``). None for any other
         grouping, or when the rules are no OR to take apart."""
-        order_names = [term.split()[0] for term in (order or "").split(",") if term]
+        # an order by what is grouped and counted only; a blank term is Odoo's to refuse
+        order_terms = [term.split() for term in order.split(",")] if order else []
         if (
             not groupby
             or having
             or tuple(aggregates) != ("__count",)
             or not all(map(self._plain_column, groupby))
-            or not set(order_names) <= {*groupby, "__count"}
+            or any(
+                not term or term[0] not in (*groupby, "__count") for term in order_terms
+            )
         ):
             return None
         columns = SQL(", ").join(SQL.identifier(self._table, name) for name in groupby)
