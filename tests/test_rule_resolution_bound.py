@@ -75,6 +75,8 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
                 if isinstance(term, tuple)
                 and term[0] == "user_id"
                 and isinstance(term[2], SQL)
+                # not the sharing rule's source group (the test below)
+                and "support_group_effective_user_rel" not in term[2].code
             ]
             return sql
 
@@ -94,3 +96,34 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
         self.assertEqual(after.code, before.code)
         self.assertEqual(after.params, before.params)
         self.assertEqual(reached(after), {self.tech_a.id, newcomer.id})
+
+    def test_a_sharing_rules_source_group_stays_a_sub_query(self):
+        # Gruppo B's tickets and its members' are shared with Marco and his
+        # subordinates: past the bound, its members are a sub-query of the
+        # membership table that names the group, not its members' ids
+        resolved = self.resolved_read_rules(self.resp_a)
+        members = sorted(self.group_b.sudo().effective_user_ids.ids)
+        self.assertTrue(members)
+        held_by = [
+            term[2]
+            for term in resolved
+            if isinstance(term, tuple) and term[0] == "user_id" and term[1] == "in"
+        ]
+        self.assertNotIn(members, [sorted(v) for v in held_by if isinstance(v, list)])
+        [sql] = [
+            value
+            for value in held_by
+            if isinstance(value, SQL)
+            and "support_group_effective_user_rel" in value.code
+        ]
+        self.assertEqual(sql.params, [tuple(self.group_b.ids)])
+        # the same tickets as Odoo's own decision, and a new member's tickets
+        # with them at once
+        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        Ticket = Ticket.with_context(active_test=False)
+        found = Ticket.search([("id", "in", self.tickets.ids)])
+        self.assertEqual(set(found.ids), self.odoo_decision(self.resp_a, "read"))
+        newcomer = self.tech_b.copy({"login": "t_tech_b2"})
+        self.assertIn(newcomer, self.group_b.effective_user_ids)
+        theirs = self.new_ticket("Del nuovo di B", user=newcomer)
+        self.assertIn(theirs, Ticket.search([("id", "=", theirs.id)]))

@@ -17,8 +17,30 @@ groups that nest it (``support.group._member_principals``).
 from collections import namedtuple
 
 from odoo.osv import expression
+from odoo.tools import SQL
 
 KINDS = ("user", "role", "role_subtree", "group")
+
+
+def _members_in_domain(groups):
+    """The groups' effective members, as the value of a domain's ``in``:
+    their ids or, past the resolved rules' bound
+    (``support.rule.engine._RESOLVED_IDS_MAX``), a sub-query of the
+    membership table that names the groups only, so that a cached rule
+    sharing a large group's tickets stays small. Both read the table as
+    the record rules do, archived users included."""
+    members = groups.effective_user_ids.ids
+    if len(members) <= type(groups.env["support.ticket"])._RESOLVED_IDS_MAX:
+        return members
+    groups.flush_model(["effective_user_ids"])
+    field = groups._fields["effective_user_ids"]
+    return SQL(
+        "(SELECT %s FROM %s WHERE %s IN %s)",
+        SQL.identifier(field.column2),
+        SQL.identifier(field.relation),
+        SQL.identifier(field.column1),
+        tuple(groups.ids),
+    )
 
 
 class Principal(namedtuple("Principal", ("kind", "records"))):
@@ -75,7 +97,7 @@ class Principal(namedtuple("Principal", ("kind", "records"))):
         return expression.OR(
             [
                 [("group_id", "in", groups.ids)],
-                [("user_id", "in", groups.effective_user_ids.ids)],
+                [("user_id", "in", _members_in_domain(groups))],
             ]
         )
 
