@@ -173,10 +173,7 @@ class SupportRuleEngine(models.AbstractModel):
         # column) ORs the reader's rule branches and reads a table page per
         # ticket. Grouped over the rows the count takes branch by branch,
         # each branch is read off its index; the grouping, order and values
-        # are Odoo's own. The branch path returns without the _read_group of
-        # the models after this one (support.search.access.mixin checks
-        # many2many groupings, which _plain_column leaves to Odoo): a check
-        # added there must be added here too.
+        # are Odoo's own.
         counted = self._read_group_by_branch(
             domain, groupby, aggregates, having, offset, limit, order
         )

@@ -47,12 +47,14 @@ class SupportTicket(models.Model):
 
     _name = "support.ticket"
     _description = "Support Ticket"
+    # the search access checks first: the rule engine may answer a search
+    # or a grouping itself, without calling the models after it
     _inherit = [
+        "support.search.access.mixin",
         "support.rule.engine",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "support.search.access.mixin",
     ]
     _order = "priority desc, create_date desc, id desc"
     _rec_names_search = ["number", "name", "partner_email"]
