@@ -885,6 +885,25 @@ class TestImpactPastTheBound(TestImpactAgainstTheRules):
         super().setUp()
         keep_every_rule_path_a_subquery(self)
 
+    def test_the_rolled_back_state_leaves_nothing_in_the_cache(self):
+        # every path kept a sub-query: each user is compared by the tickets
+        # they find, searched in the state the preview rolls back, whose
+        # resolved rules no request would ever find in the cache
+        registry = self.env.registry
+        registry.clear_cache()
+        registry.cache_invalidated.clear()  # else the preview empties it all
+        stamp = self.stamp()
+        self.preview(self.group_a, {"user_ids": [[4, self.loner.id]]})
+        self.assertEqual(self.stamp(), stamp)
+        resolved = [
+            key
+            for key in registry._Registry__caches["default"]
+            if key[0] == "support.ticket"
+            and getattr(key[1], "__name__", None) == "_resolved_rules_at"
+        ]
+        self.assertTrue(resolved)  # the state before the change, cached
+        self.assertEqual([key for key in resolved if key[-1] != stamp], [])
+
 
 class TestSamplesInMemory(TestSamplesTheViewerMayRead):
     """The same, counted and sampled in memory."""

@@ -175,9 +175,9 @@ class TestRuleResolution(SupportCase):
 
     def resolved_rules(self, users, batch, cached=True, clear=True):
         """``{user id: repr of the resolved read rules}`` of ``users``, one
-        user at a time or in one batch (``_resolution_batch``), the
-        cache of resolved rules emptied first (unless not ``clear``); and
-        the queries it took."""
+        user at a time or in one batch (``_resolution_batch``), kept in the
+        cache of resolved rules or not (``_rules_not_cached``), the cache
+        emptied first (unless not ``clear``); and the queries it took."""
         if clear:
             self.env.registry.clear_cache()
         self.env.invalidate_all()
@@ -189,7 +189,10 @@ class TestRuleResolution(SupportCase):
         }
         Engine = self.env["support.rule.engine"]
         queries = self.env.cr.sql_log_count
-        with Engine._resolution_batch(rules, cached) if batch else nullcontext():
+        with (
+            Engine._resolution_batch(rules) if batch else nullcontext(),
+            nullcontext() if cached else Engine._rules_not_cached(),
+        ):
             resolved = {
                 user_id: repr(
                     self.env(user=user_id)["support.ticket"]._resolved_rules(domain)
@@ -215,8 +218,10 @@ class TestRuleResolution(SupportCase):
         find them: the next resolutions are misses, which read the paths
         again; those of a cached batch are hits."""
         users = self.users[:6]
-        self.resolved_rules(users, batch=True, cached=False)
+        not_cached, _queries = self.resolved_rules(users, batch=True, cached=False)
         _resolved, misses = self.resolved_rules(users, batch=False, clear=False)
+        # resolved as they are when cached
+        self.assertEqual(not_cached, _resolved)
         self.resolved_rules(users, batch=True)
         _resolved, hits = self.resolved_rules(users, batch=False, clear=False)
         self.assertLess(hits, misses)

@@ -21,7 +21,7 @@ class SupportRuleEngine(models.AbstractModel):
 
     @api.model
     @contextlib.contextmanager
-    def _resolution_batch(self, domains, cached=True):
+    def _resolution_batch(self, domains):
         """Resolve the rules of many users, ``{user id: domain}`` (each
         user's ``ir.rule._compute_domain``), as their resolution reads them,
         with what the resolution reads of them fetched for all of them at
@@ -31,9 +31,8 @@ class SupportRuleEngine(models.AbstractModel):
         found in the cache). Each user's domain is then built from that,
         exactly as one by one (tests/test_rule_resolution.py). Only while
         nothing is written: the batch lives within the ``with`` block.
-        Not ``cached``: the domains are not kept in the cache of resolved
-        rules (a state about to be rolled back, whose entries no request
-        would find, would push out those of users at work)."""
+        Whether the domains are kept in the cache of resolved rules is the
+        caller's (``_rules_not_cached``)."""
         cache = self.env.cr.cache
         if self._BATCH in cache:
             yield
@@ -42,7 +41,6 @@ class SupportRuleEngine(models.AbstractModel):
             "user_ids": frozenset(domains),
             "pending": dict(domains),
             "stamp": self.env["support.access.stamp"]._access_stamp(),
-            "cached": cached,
             "templates": {},
             "reached": {},
         }

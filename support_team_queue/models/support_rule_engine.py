@@ -1,3 +1,4 @@
+import contextlib
 import functools
 import typing
 
@@ -373,9 +374,8 @@ class SupportRuleEngine(models.AbstractModel):
         if memo is not None and key in memo:
             return memo[key]
         batch = self._batch()
-        if batch is not None and not batch["cached"]:
-            self.env.flush_all()  # as _resolved_rules_at does
-            resolved = self.sudo()._resolve_rule_domain(domain)
+        if self.env.cr.cache.get(self._NOT_CACHED):
+            resolved = self._resolved_now(domain)
         else:
             if batch is not None:
                 stamp = batch["stamp"]
@@ -386,6 +386,22 @@ class SupportRuleEngine(models.AbstractModel):
             memo[key] = resolved
         return resolved
 
+    _NOT_CACHED = "support_team_queue.rules_not_cached"
+
+    @api.model
+    @contextlib.contextmanager
+    def _rules_not_cached(self):
+        """Within the block, resolved rules are not kept in the cache of
+        resolved rules: the state of a savepoint about to be rolled back
+        (the access impact preview), whose entries no request would find,
+        would push out those of users at work."""
+        cache = self.env.cr.cache
+        cache[self._NOT_CACHED] = cache.get(self._NOT_CACHED, 0) + 1
+        try:
+            yield
+        finally:
+            cache[self._NOT_CACHED] -= 1
+
     @api.model
     @tools.ormcache("self.env.uid", "domain_key", "stamp")
     def _resolved_rules_at(self, domain_key, stamp, domain):
@@ -393,11 +409,15 @@ class SupportRuleEngine(models.AbstractModel):
         # (support.access.stamp): any change the resolution depends on
         # replaces the stamp in its own transaction, so an entry is only
         # ever found by requests that see the same memberships. Callers
-        # never modify the domain they get. The resolution reads memberships
-        # in SQL, and Odoo flushes no many2many before a query: what this
-        # transaction changed (memberships still to be recomputed) must be
-        # written first, or a stale answer would be cached under the new
-        # stamp. Only on a cache miss.
+        # never modify the domain they get. Only on a cache miss.
+        return self._resolved_now(domain)
+
+    @api.model
+    def _resolved_now(self, domain):
+        # The resolution reads memberships in SQL, and Odoo flushes no
+        # many2many before a query: what this transaction changed
+        # (memberships still to be recomputed) must be written first, or a
+        # stale answer would be cached under the new stamp.
         self.env.flush_all()
         return self.sudo()._resolve_rule_domain(domain)
 

@@ -113,7 +113,7 @@ class SupportAccessImpact(models.TransientModel):
 
     # -- who reads what -----------------------------------------------------
 
-    def _readable_domains(self, user_ids, odoo_rules=None, cached=True):
+    def _readable_domains(self, user_ids, odoo_rules=None):
         """``{user id: domain}``: the tickets each user may read, as the ticket
         rules resolved by the queue's engine, or None for none at all.
 
@@ -121,9 +121,7 @@ class SupportAccessImpact(models.TransientModel):
         evaluation of each user's ticket rules (``ir.rule._compute_domain``,
         None without read access to tickets) for a later call in the same
         state of Odoo's caches: Odoo would answer it from its cache, which
-        a preview of many users outgrows. Not ``cached``: the resolved
-        domains are not kept in the queue's cache (a state to be rolled
-        back)."""
+        a preview of many users outgrows."""
         domains, rules = {}, {}
         odoo_rules = {} if odoo_rules is None else odoo_rules
         users = self.env["res.users"].sudo().with_context(active_test=False)
@@ -156,7 +154,7 @@ class SupportAccessImpact(models.TransientModel):
         # resolved as the queue resolves each user's rules (and, in the
         # state before the change, cached for them), what the resolution
         # reads fetched for all the users at once
-        with self.env["support.rule.engine"]._resolution_batch(rules, cached):
+        with self.env["support.rule.engine"]._resolution_batch(rules):
             for user_id, domain in rules.items():
                 if domain:
                     env = self.env(user=user_id, su=False, context={})
@@ -259,7 +257,7 @@ class SupportAccessImpact(models.TransientModel):
         # The change's cached rule domains and profiles (a role grants
         # groups, whose change clears Odoo's caches) belong to the state
         # rolled back: forget them. (The rules resolved in that state are
-        # not cached: _readable_domains.)
+        # not cached: _compute_impact.)
         self.env.invalidate_all()
         if "default" in self.env.registry.cache_invalidated:
             self.env.registry.clear_cache()
@@ -311,7 +309,13 @@ class SupportAccessImpact(models.TransientModel):
         before_ids = self._readable_ids(impure)
         tickets_version = self._tickets_version()
         newly = []  # users the change concerns once made only
-        with contextlib.suppress(_PreviewDone), self.env.cr.savepoint():
+        with (
+            contextlib.suppress(_PreviewDone),
+            self.env.cr.savepoint(),
+            # the rules resolved in the state rolled back are kept in no
+            # cache: they would push out those of the users at work
+            self.env["support.rule.engine"]._rules_not_cached(),
+        ):
             with self._odoo_caches_watched() as cleared:
                 record = self._apply_change(previewing=True)
                 record_name = record.sudo().display_name
@@ -328,7 +332,7 @@ class SupportAccessImpact(models.TransientModel):
             # Odoo's evaluation of the rules holds until Odoo clears its
             # caches (a user's groups, companies, the rules themselves)
             after = self._readable_domains(
-                user_ids + newly, None if cleared else odoo_rules, cached=False
+                user_ids + newly, None if cleared else odoo_rules
             )
             if moved:
                 # the tickets themselves change: each user is compared by
