@@ -23,7 +23,7 @@ class TestQueueIndex(SupportCase):
         self.assertEqual(Ticket._order, "priority desc, create_date desc, id desc")
         self.assertIn(
             "(priority DESC, create_date DESC, id DESC) "
-            "INCLUDE (company_id, team_id, user_id)",
+            "INCLUDE (user_id, group_id, team_id, company_id)",
             definition,
         )
         self.assertIn("WHERE (active AND is_open)", definition)
@@ -174,6 +174,18 @@ class TestQueueIndex(SupportCase):
             ],
         )
         self.assertEqual(cr.fetchone()[0], 2)
+
+    def test_an_upgrade_adds_the_group_to_the_queue_index(self):
+        # the queue index of an earlier version did not include group_id
+        cr = self.env.cr
+        cr.execute("DROP INDEX support_ticket_queue_page_index")
+        cr.execute(
+            "CREATE INDEX support_ticket_queue_page_index ON support_ticket "
+            "(priority DESC, create_date DESC, id DESC) "
+            "INCLUDE (company_id, team_id, user_id) WHERE active AND is_open"
+        )
+        self.env["support.ticket"].init()
+        self.test_the_queue_page_index_follows_the_list_order()
 
     def test_an_upgrade_replaces_the_first_queue_index(self):
         cr = self.env.cr

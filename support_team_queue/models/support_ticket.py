@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, index_exists
+from odoo.tools import SQL
 
 # the states of a ticket in the queue; everything else asks is_open
 OPEN_STATES = ("new", "in_progress", "waiting")
@@ -27,6 +27,34 @@ def drop_stale_open_indexes(cr, *names):
     )
     for (name,) in cr.fetchall():
         cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+
+
+def ensure_open_index(cr, name, key, included):
+    """Create the open tickets' index ``name`` on the ``key`` columns (each
+    maybe followed by DESC), including the ``included`` columns, unless it
+    is there in that shape; an earlier shape is dropped first."""
+    shape = f"({', '.join(key)}) INCLUDE ({', '.join(included)})"
+    cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+    [definition] = cr.fetchone() or [""]
+    if shape in definition:
+        return
+    cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+    cr.execute(
+        SQL(
+            "CREATE INDEX %s ON support_ticket (%s) INCLUDE (%s) WHERE %s",
+            SQL.identifier(name),
+            SQL(", ").join(
+                SQL(
+                    "%s%s",
+                    SQL.identifier(column.removesuffix(" DESC")),
+                    SQL(" DESC") if column.endswith(" DESC") else SQL(),
+                )
+                for column in key
+            ),
+            SQL(", ").join(map(SQL.identifier, included)),
+            SQL(OPEN_TICKETS_SQL),
+        )
+    )
 
 
 def _hours_between(start, end):
@@ -254,22 +282,17 @@ class SupportTicket(models.Model):
         # The queue page lists the open tickets in this order: with the
         # index, PostgreSQL reads the first page off it and stops, for the
         # superuser and for a user whose rules reach most tickets alike,
-        # instead of sorting every open ticket. The included columns are
-        # those of the company rule and of a supervisor's and a team
-        # administrator's rules: once vacuumed, their count is read off
-        # the index alone. Not group_id: the planner would then count a
-        # technician's few tickets by reading the whole index
-        # (bench/README.md).
-        if not index_exists(cr, "support_ticket_queue_page_index"):
-            cr.execute(
-                SQL(
-                    "CREATE INDEX support_ticket_queue_page_index ON %s "
-                    "(priority DESC, create_date DESC, id DESC) "
-                    "INCLUDE (company_id, team_id, user_id) WHERE %s",
-                    SQL.identifier(self._table),
-                    SQL(OPEN_TICKETS_SQL),
-                )
-            )
+        # instead of sorting every open ticket. It includes every column
+        # the rules read: once vacuumed, the page's ids are read off the
+        # index alone (support.rule.engine's _search_fetch_page), and so is
+        # a supervisor's and a team administrator's count.
+        rule_columns = ("user_id", "group_id", "team_id", "company_id")
+        ensure_open_index(
+            cr,
+            "support_ticket_queue_page_index",
+            ("priority DESC", "create_date DESC", "id DESC"),
+            rule_columns,
+        )
         # An operator's rules reach tickets by holder and by group, and their
         # count takes them branch by branch (support.rule.engine's
         # search_count): over the open tickets only, with the columns the
@@ -277,26 +300,12 @@ class SupportTicket(models.Model):
         # count is read off one index alone once the table is vacuumed. Not
         # the state, which the side panel counts by: 40% larger indexes,
         # 10-30% slower counts (bench/README.md, "A busy desk").
-        rule_columns = ("user_id", "group_id", "team_id", "company_id")
         for key in ("user_id", "group_id"):
-            name = f"support_ticket_open_{key.removesuffix('_id')}_index"
-            included = [column for column in rule_columns if column != key]
-            shape = f"({key}) INCLUDE ({', '.join(included)})"
-            cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
-            [definition] = cr.fetchone() or [""]
-            if shape in definition:
-                continue
-            # the earlier version (no included columns) goes
-            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
-            cr.execute(
-                SQL(
-                    "CREATE INDEX %s ON %s (%s) INCLUDE (%s) WHERE %s",
-                    SQL.identifier(name),
-                    SQL.identifier(self._table),
-                    SQL.identifier(key),
-                    SQL(", ").join(map(SQL.identifier, included)),
-                    SQL(OPEN_TICKETS_SQL),
-                )
+            ensure_open_index(
+                cr,
+                f"support_ticket_open_{key.removesuffix('_id')}_index",
+                (key,),
+                [column for column in rule_columns if column != key],
             )
 
     @api.model

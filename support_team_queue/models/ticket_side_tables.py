@@ -55,7 +55,32 @@ def readable_tickets_domain(env, model_field, res_id_field="res_id"):
 def searched_on_readable_tickets(records, domain):
     """``domain`` for a ``_search`` of ``records``' table (``res_model``,
     ``res_id``), leaving out the rows of tickets the current user may not
-    read; a superuser's search is unchanged."""
-    if records.env.su:
+    read; a superuser's search is unchanged, and so is one kept to tickets
+    the user's page has just found readable."""
+    if records.env.su or _within_tickets_read_in_this_page(records.env, domain):
         return domain
     return expression.AND([domain, readable_tickets_domain(records.env, "res_model")])
+
+
+def _within_tickets_read_in_this_page(env, domain, res_id_field="res_id"):
+    # Performance (bench/README.md): the queue page reads its tickets'
+    # activities, and the chatter a ticket's, with ``res_id in (ids)``.
+    # When every one of these ids is a ticket the same call has just found
+    # readable (support.rule.engine's page memo), the condition on the
+    # readable tickets holds for every row the domain can find, and its
+    # sub-query of the reader's rules would be planned for nothing.
+    if expression.OR_OPERATOR in domain or expression.NOT_OPERATOR in domain:
+        return False
+    listed = (_listed_ids(term, res_id_field) for term in domain)
+    return any(ids and env[TICKET]._read_in_this_page(ids) for ids in listed)
+
+
+def _listed_ids(term, field_name):
+    """The ids a condition ``(field_name, "in" or "=", ids)`` keeps, if it is one."""
+    if not expression.is_leaf(term) or term[0] != field_name:
+        return None
+    if term[1] == "in" and isinstance(term[2], list | tuple | set | frozenset):
+        return set(term[2])
+    if term[1] == "=" and isinstance(term[2], int) and not isinstance(term[2], bool):
+        return {term[2]}
+    return None

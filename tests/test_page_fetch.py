@@ -1,0 +1,224 @@
+"""A page of tickets is searched, then fetched by id (support.rule.engine's
+``_search_fetch_page``, bench/README.md): the same rows, in the same order,
+with their columns fetched, as Odoo's own ``search_fetch`` gives, for every
+reader, order, offset and limit. The page's activities are then searched
+without the readable tickets' sub-query, but only when every ticket asked
+for was found readable in the same call, by the same user."""
+
+from odoo import sql_db
+from odoo.models import BaseModel
+
+from .common import SupportCase
+
+FIELDS = ["name", "priority", "user_id", "partner_id", "sla_deadline", "activity_ids"]
+# total orders: among ties, Odoo's own order is the database's whim
+ORDERS = [
+    None,
+    "name, id",
+    "name desc, id",
+    "partner_id, id",
+    "partner_id desc, id desc",
+    "user_id desc, id",
+    "sla_deadline, id",
+    "priority desc, create_date desc, id desc",
+]
+
+
+class TestPageFetch(SupportCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        customer = cls.env["res.partner"].create({"name": "Zeta Srl"})
+        other = cls.env["res.partner"].create({"name": "Alfa Spa"})
+        cls.tickets = cls.env["support.ticket"]
+        for index, (group, user) in enumerate(
+            [
+                (cls.group_a, None),
+                (cls.group_a, cls.tech_a),
+                (cls.group_b, None),
+                (cls.group_b, cls.tech_b),
+                (None, cls.resp_a),
+                (cls.group_a, cls.resp_b),
+                (None, None),
+            ]
+        ):
+            ticket = cls.new_ticket(f"Richiesta {7 - index}", user=user, group=group)
+            ticket.priority = str(index % 3)
+            ticket.partner_id = (customer, other, False)[index % 3]
+            cls.tickets |= ticket
+        cls.tickets[-2].active = False
+        cls.tickets[3].state = "closed"
+
+    def test_a_page_is_odoos_page(self):
+        engine = type(self.env["support.ticket"])
+        fetch_query = engine._fetch_query
+        by_id = []
+
+        def spied(model, query, fields):
+            by_id.append(" IN (SELECT " in query.where_clause.code)
+            return fetch_query(model, query, fields)
+
+        self.patch(engine, "_fetch_query", spied)
+        domains = [[], [("is_open", "=", True)], [("group_id", "!=", False)]]
+        fetched_by_id, readers = set(), set()
+        for user in self.seed_users:
+            Ticket = self.env["support.ticket"].with_user(user)
+            if not Ticket.has_access("read"):
+                continue
+            readers.add(user)
+            for Scoped in (Ticket, Ticket.with_context(active_test=False)):
+                for domain in domains:
+                    for order in ORDERS:
+                        for limit, offset in ((80, 0), (2, 0), (2, 3), (1, 6)):
+                            args = (domain, FIELDS, offset, limit, order)
+                            with self.subTest(user=user.login, args=args):
+                                expected = BaseModel.search_fetch(Scoped, *args)
+                                self.env.invalidate_all()
+                                by_id.clear()
+                                found = Scoped.search_fetch(*args)
+                                self.assertEqual(found.ids, expected.ids)
+                                # the columns came with the page
+                                with self.assertQueryCount(0):
+                                    [
+                                        (row.name, row.priority, row.user_id.id)
+                                        for row in found
+                                    ]
+                                if any(by_id):
+                                    fetched_by_id.add(user)
+        # every reader got their page by id (each has rules); the
+        # superuser's is Odoo's own query
+        self.assertEqual(fetched_by_id, readers)
+        self.assertGreaterEqual(len(readers), 6)
+        by_id.clear()
+        self.env["support.ticket"].search_fetch([], FIELDS, limit=2)
+        self.assertEqual(by_id, [False])
+
+    def test_the_values_fetched_are_the_rows(self):
+        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        found = Ticket.search_fetch([], ["name", "user_id"], limit=3, order="name")
+        names = [(row.name, row.user_id.id) for row in found]
+        self.env.invalidate_all()
+        self.assertEqual(names, [(row.name, row.user_id.id) for row in found.sudo()])
+        self.assertEqual(names, sorted(names))
+
+    def test_an_ids_only_search_is_not_fetched_again(self):
+        # search() with a limit asks no column: its ids are the search's own,
+        # in as many queries as Odoo's search takes
+        Ticket = self.env["support.ticket"].with_user(self.tech_a)
+
+        def queries(search):
+            before = sql_db.sql_counter
+            ids = search(Ticket, [], limit=2).ids
+            return sql_db.sql_counter - before, ids
+
+        queries(BaseModel.search)  # the rules resolved and cached once
+        self.assertEqual(queries(type(Ticket).search), queries(BaseModel.search))
+
+
+class TestPageActivities(SupportCase):
+    """The activities of a page's tickets, read by the page itself."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket_a = cls.new_ticket("Gruppo A", group=cls.group_a)
+        cls.ticket_b = cls.new_ticket("Gruppo B", group=cls.group_b)
+        # tech_a is assigned an activity on a ticket he may not read
+        cls.activity_a, cls.activity_b = (
+            ticket.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary="Richiamare",
+                user_id=cls.tech_a.id,
+            )
+            for ticket in (cls.ticket_a, cls.ticket_b)
+        )
+
+    def sub_queries_of_readable_tickets(self):
+        """Counts the readable tickets' sub-queries built (``calls[0]``)."""
+        from odoo.addons.support_team_queue.models import ticket_side_tables
+
+        calls = [0]
+        readable = ticket_side_tables.readable_tickets_domain
+
+        def spied(*args, **kwargs):
+            calls[0] += 1
+            return readable(*args, **kwargs)
+
+        self.patch(ticket_side_tables, "readable_tickets_domain", spied)
+        return calls
+
+    def in_page_of(self, user, tickets):
+        """Opens a page memo in which ``user`` has found ``tickets``; the
+        caller closes it."""
+        Ticket = self.env["support.ticket"].with_user(user)
+        self.env.cr.cache[Ticket._PAGE_MEMO] = {}
+        self.addCleanup(self.env.cr.cache.pop, Ticket._PAGE_MEMO, None)
+        return Ticket.search_fetch([("id", "in", tickets.ids)], ["name"])
+
+    def test_a_page_reads_its_activities_without_the_sub_query(self):
+        calls = self.sub_queries_of_readable_tickets()
+        Ticket = self.env["support.ticket"].with_user(self.tech_a)
+        result = Ticket.web_search_read(
+            [("id", "in", (self.ticket_a | self.ticket_b).ids)],
+            {"name": {}, "activity_ids": {"fields": {"summary": {}}}},
+            limit=80,
+        )
+        rows = result["records"]
+        self.assertEqual(
+            [(row["id"], [a["id"] for a in row["activity_ids"]]) for row in rows],
+            [(self.ticket_a.id, self.activity_a.ids)],
+        )
+        self.assertEqual(calls[0], 0)
+
+    def test_a_ticket_not_found_in_the_page_keeps_the_sub_query(self):
+        calls = self.sub_queries_of_readable_tickets()
+        found = self.in_page_of(self.tech_a, self.ticket_a | self.ticket_b)
+        self.assertEqual(found, self.ticket_a.with_user(self.tech_a))
+        Activity = self.env["mail.activity"].with_user(self.tech_a)
+        both = (self.ticket_a | self.ticket_b).ids
+        for domain, expected in (
+            ([("res_model", "=", "support.ticket"), ("res_id", "in", both)], True),
+            ([("res_id", "=", self.ticket_b.id)], False),
+            ([("res_id", "in", self.ticket_b.ids)], False),
+            # an OR, a NOT: the ids no longer bound what is found
+            (
+                ["|", ("res_id", "in", self.ticket_a.ids), ("user_id", "!=", False)],
+                True,
+            ),
+            (["!", ("res_id", "not in", self.ticket_a.ids)], True),
+        ):
+            with self.subTest(domain=domain):
+                calls[0] = 0
+                self.assertEqual(
+                    Activity.search(domain),
+                    self.activity_a if expected else Activity.browse(),
+                )
+                self.assertEqual(calls[0], 1)
+        # the ticket found: no sub-query, the same activity
+        calls[0] = 0
+        self.assertEqual(
+            Activity.search([("res_id", "in", self.ticket_a.ids)]), self.activity_a
+        )
+        self.assertEqual(calls[0], 0)
+
+    def test_another_users_page_does_not_count(self):
+        calls = self.sub_queries_of_readable_tickets()
+        self.in_page_of(self.resp_b, self.ticket_b)
+        Activity = self.env["mail.activity"].with_user(self.tech_a)
+        self.assertFalse(Activity.search([("res_id", "in", self.ticket_b.ids)]))
+        self.assertEqual(calls[0], 1)
+        self.assertEqual(
+            self.env["mail.activity"]
+            .with_user(self.resp_b)
+            .search([("res_id", "in", self.ticket_b.ids)]),
+            self.activity_b,
+        )
+        self.assertEqual(calls[0], 1)
+
+    def test_outside_a_page_the_sub_query_stays(self):
+        calls = self.sub_queries_of_readable_tickets()
+        Activity = self.env["mail.activity"].with_user(self.tech_a)
+        self.assertEqual(
+            Activity.search([("res_id", "in", self.ticket_a.ids)]), self.activity_a
+        )
+        self.assertEqual(calls[0], 1)
