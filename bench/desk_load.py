@@ -444,11 +444,21 @@ def balanced(url, limit):
         process.wait(timeout=30)
 
 
-def listen_overflows():
-    """The kernel's count of connections refused by a full accept queue."""
+KERNEL_COUNTERS = {
+    # connections whose handshake a full accept queue refused
+    "listen_overflows": "ListenOverflows",
+    # of those answered with a SYN cookie (the queue of handshakes under
+    # way full too), the ones the kernel reset when the client's data came
+    "syncookies_failed": "SyncookiesFailed",
+}
+
+
+def kernel_counters():
+    """The kernel's counts of KERNEL_COUNTERS (TcpExt, /proc/net/netstat)."""
     with open("/proc/net/netstat") as f:
         header, values = f.readline().split(), f.readline().split()
-    return int(dict(zip(header, values, strict=True)).get("ListenOverflows", 0))
+    counters = dict(zip(header, values, strict=True))
+    return {name: int(counters.get(key, 0)) for name, key in KERNEL_COUNTERS.items()}
 
 
 def phase(operators, product, cycles, deadline_s, samples, errors):
@@ -495,7 +505,7 @@ def run_load(url, db, operators, n, args):
     """``n`` operators: log in, load the screens, then the rounds, the two
     products in turn (which goes first alternates)."""
     team = [Operator(url, db, *operator) for operator in operators[:n]]
-    errors, overflows = [], listen_overflows()
+    errors, counters = [], kernel_counters()
     t0 = time.perf_counter()
     with ThreadPoolExecutor(n) as pool:
         list(pool.map(Operator.log_in, team))
@@ -525,7 +535,7 @@ def run_load(url, db, operators, n, args):
     result = {
         "operators": n,
         "login_s": round(login_s, 2),
-        "listen_overflows": listen_overflows() - overflows,
+        **{name: n - counters[name] for name, n in kernel_counters().items()},
         "dropped_while_setting_up": sum(op.dropped for op in team),
         "errors": errors,
         "products": {},

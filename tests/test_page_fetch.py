@@ -55,7 +55,7 @@ class TestPageFetch(SupportCase):
         by_id = []
 
         def spied(model, query, fields):
-            by_id.append(" IN (SELECT " in query.where_clause.code)
+            by_id.append("support_ticket__page" in query.from_clause.code)
             return fetch_query(model, query, fields)
 
         self.patch(engine, "_fetch_query", spied)
@@ -77,6 +77,11 @@ class TestPageFetch(SupportCase):
                                 by_id.clear()
                                 found = Scoped.search_fetch(*args)
                                 self.assertEqual(found.ids, expected.ids)
+                                # in the order the search finds them
+                                searched = Scoped._search(
+                                    domain, offset, limit, order or Scoped._order
+                                )
+                                self.assertEqual(found.ids, list(searched))
                                 # the columns came with the page
                                 with self.assertQueryCount(0):
                                     [
@@ -93,6 +98,20 @@ class TestPageFetch(SupportCase):
         by_id.clear()
         self.env["support.ticket"].search_fetch([], FIELDS, limit=2)
         self.assertEqual(by_id, [False])
+
+    def test_ties_come_in_the_order_the_search_finds_them(self):
+        # the list sorted by a column sends that column alone: among equal
+        # priorities, the page keeps the order of its search
+        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        for order in ("priority desc", "priority", "partner_id", "state"):
+            for limit, offset in ((80, 0), (3, 0), (3, 2)):
+                with self.subTest(order=order, limit=limit, offset=offset):
+                    searched = Ticket._search([], offset, limit, order)
+                    found = Ticket.search_fetch([], FIELDS, offset, limit, order)
+                    self.assertEqual(found.ids, list(searched))
+                    if limit == 80:  # the whole list: the same rows as Odoo's
+                        odoos = BaseModel.search_fetch(Ticket, [], FIELDS, 0, 80, order)
+                        self.assertEqual(set(found.ids), set(odoos.ids))
 
     def test_the_values_fetched_are_the_rows(self):
         Ticket = self.env["support.ticket"].with_user(self.resp_a)
@@ -112,8 +131,11 @@ class TestPageFetch(SupportCase):
             ids = search(Ticket, [], limit=2).ids
             return sql_db.sql_counter - before, ids
 
-        queries(BaseModel.search)  # the rules resolved and cached once
-        self.assertEqual(queries(type(Ticket).search), queries(BaseModel.search))
+        def odoos(model, domain, limit):
+            return BaseModel.search_fetch(model, domain, [], 0, limit, None)
+
+        queries(odoos)  # the rules resolved and cached once
+        self.assertEqual(queries(type(Ticket).search), queries(odoos))
 
 
 class TestPageActivities(SupportCase):
@@ -186,7 +208,7 @@ class TestPageActivities(SupportCase):
                 ["|", ("res_id", "in", self.ticket_a.ids), ("user_id", "!=", False)],
                 True,
             ),
-            (["!", ("res_id", "not in", self.ticket_a.ids)], True),
+            (["!", ("res_id", "in", self.ticket_a.ids)], False),
         ):
             with self.subTest(domain=domain):
                 calls[0] = 0
@@ -201,6 +223,48 @@ class TestPageActivities(SupportCase):
             Activity.search([("res_id", "in", self.ticket_a.ids)]), self.activity_a
         )
         self.assertEqual(calls[0], 0)
+
+    def test_the_followers_of_a_page_are_read_alike(self):
+        calls = self.sub_queries_of_readable_tickets()
+        self.in_page_of(self.tech_a, self.ticket_a | self.ticket_b)
+        Followers = self.env["mail.followers"].with_user(self.tech_a)
+        for ticket, found in ((self.ticket_a, True), (self.ticket_b, False)):
+            calls[0] = 0
+            followers = Followers.search(
+                [("res_model", "=", "support.ticket"), ("res_id", "in", ticket.ids)]
+            )
+            self.assertEqual(bool(followers), found)
+            self.assertEqual(calls[0], 0 if found else 1)
+
+    def test_another_company_is_another_page(self):
+        # the rules depend on the companies in context: a ticket found
+        # readable under one set of companies is not taken as found under
+        # another
+        calls = self.sub_queries_of_readable_tickets()
+        self.in_page_of(self.tech_a, self.ticket_a)
+        other = self.env["res.company"].create({"name": "Altra"})
+        self.tech_a.company_ids |= other
+        Activity = (
+            self.env["mail.activity"]
+            .with_user(self.tech_a)
+            .with_context(allowed_company_ids=[other.id, self.tech_a.company_id.id])
+        )
+        self.assertEqual(
+            Activity.search([("res_id", "in", self.ticket_a.ids)]), self.activity_a
+        )
+        self.assertEqual(calls[0], 1)
+
+    def test_the_page_memo_ends_with_the_page(self):
+        calls = self.sub_queries_of_readable_tickets()
+        self.env["support.ticket"].with_user(self.tech_a).web_search_read(
+            [], {"name": {}, "activity_ids": {"fields": {}}}, limit=80
+        )
+        self.assertEqual(calls[0], 0)
+        Activity = self.env["mail.activity"].with_user(self.tech_a)
+        self.assertEqual(
+            Activity.search([("res_id", "in", self.ticket_a.ids)]), self.activity_a
+        )
+        self.assertEqual(calls[0], 1)
 
     def test_another_users_page_does_not_count(self):
         calls = self.sub_queries_of_readable_tickets()

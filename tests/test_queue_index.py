@@ -187,6 +187,22 @@ class TestQueueIndex(SupportCase):
         self.env["support.ticket"].init()
         self.test_the_queue_page_index_follows_the_list_order()
 
+    def test_an_upgrade_replaces_an_index_of_other_open_tickets(self):
+        # the same columns over other rows: not the index the searches use
+        cr = self.env.cr
+        cr.execute("DROP INDEX support_ticket_open_group_index")
+        cr.execute(
+            "CREATE INDEX support_ticket_open_group_index ON support_ticket "
+            "(group_id) INCLUDE (user_id, team_id, company_id) WHERE is_open"
+        )
+        self.env["support.ticket"].init()
+        self.test_the_open_tickets_indexes_carry_the_rules_columns()
+        cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["support_ticket_open_group_index"],
+        )
+        self.assertIn("WHERE (active AND is_open)", cr.fetchone()[0])
+
     def test_an_upgrade_replaces_the_first_queue_index(self):
         cr = self.env.cr
         cr.execute(

@@ -398,9 +398,11 @@ class SupportRuleEngine(models.AbstractModel):
         # thousands for an operator who reaches one ticket in forty. The
         # page's ids alone are read off the queue index, whose columns the
         # rules test; only the rows kept are then fetched, by id, in the
-        # same query and in the same order.
-        order = order or self._order
-        query = self._search(domain, offset=offset, limit=limit, order=order)
+        # same query and in the order the search found them (ties
+        # included), as Odoo's set_result_ids orders given ids.
+        query = self._search(
+            domain, offset=offset, limit=limit, order=order or self._order
+        )
         if query.is_empty():
             return self.browse()
         fields = self._determine_fields_to_fetch(field_names)
@@ -409,10 +411,17 @@ class SupportRuleEngine(models.AbstractModel):
             field.name != "id" for field in columns
         ):
             page = Query(self.env, self._table, self._table_sql)
-            page.add_where(
-                SQL("%s IN %s", SQL.identifier(self._table, "id"), query.subselect())
+            found = page.join(
+                self._table,
+                "id",
+                SQL(
+                    "(SELECT * FROM unnest(ARRAY(%s)) WITH ORDINALITY)",
+                    query.select(),
+                ),
+                "unnest",
+                "page",
             )
-            page.order = self._order_to_sql(order, page)
+            page.order = SQL.identifier(found, "ordinality")
             query = page
         # The columns first, then the other fields: the page's activities
         # and followers are read knowing its rows readable

@@ -33,8 +33,13 @@ def ensure_open_index(cr, name, key, included):
     """Create the open tickets' index ``name`` on the ``key`` columns (each
     maybe followed by DESC), including the ``included`` columns, unless it
     is there in that shape; an earlier shape is dropped first."""
-    shape = f"({', '.join(key)}) INCLUDE ({', '.join(included)})"
-    cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+    shape = (
+        f"({', '.join(key)}) INCLUDE ({', '.join(included)}) WHERE ({OPEN_TICKETS_SQL})"
+    )
+    cr.execute(
+        "SELECT indexdef FROM pg_indexes WHERE indexname = %s AND tablename = %s",
+        [name, "support_ticket"],
+    )
     [definition] = cr.fetchone() or [""]
     if shape in definition:
         return
