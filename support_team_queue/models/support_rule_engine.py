@@ -364,6 +364,8 @@ class SupportRuleEngine(models.AbstractModel):
         readable = memo.get(self._page_readable_key())
         return bool(ids) and readable is not None and readable.issuperset(ids)
 
+    # Patch of Odoo: for speed only, an operator's page of rows is searched, then
+    # fetched by id; which rows, in which order, is unchanged.
     @api.model
     def search_fetch(self, domain, field_names, offset=0, limit=None, order=None):
         if limit and not self.env.su:
@@ -388,8 +390,6 @@ class SupportRuleEngine(models.AbstractModel):
         applied = getattr(query, "_support_read_rules", None)
         return applied is not None and len(self._rule_branches(applied.domain)[1]) > 1
 
-    # Patch of Odoo: for speed only, a page of rows is searched, then fetched by id;
-    # which rows, in which order, is unchanged.
     @api.model
     def _search_fetch_page(self, domain, field_names, offset, limit, order):
         # Performance (bench/README.md): Odoo searches and fetches a page in
