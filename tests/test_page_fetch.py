@@ -123,8 +123,17 @@ class TestPageFetch(SupportCase):
 
     def test_an_ids_only_search_is_not_fetched_again(self):
         # search() with a limit asks no column: its ids are the search's own,
-        # in as many queries as Odoo's search takes
+        # read as Odoo reads them, in as many queries, with no page around
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
+        engine = type(Ticket)
+        fetch_query = engine._fetch_query
+        aliases = []
+
+        def spied(model, query, fields):
+            aliases.append("support_ticket__page" in query.from_clause.code)
+            return fetch_query(model, query, fields)
+
+        self.patch(engine, "_fetch_query", spied)
 
         def queries(search):
             before = sql_db.sql_counter
@@ -135,7 +144,13 @@ class TestPageFetch(SupportCase):
             return BaseModel.search_fetch(model, domain, [], 0, limit, None)
 
         queries(odoos)  # the rules resolved and cached once
-        self.assertEqual(queries(type(Ticket).search), queries(odoos))
+        aliases.clear()
+        self.assertEqual(queries(engine.search), queries(odoos))
+        self.assertEqual(aliases, [False, False])
+        # a column asked for: the page is fetched by id
+        aliases.clear()
+        Ticket.search_fetch([], ["name"], limit=2)
+        self.assertEqual(aliases, [True])
 
 
 class TestPageActivities(SupportCase):

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.sql import drop_index
 
 # the states of a ticket in the queue; everything else asks is_open
 OPEN_STATES = ("new", "in_progress", "waiting")
@@ -31,8 +32,10 @@ def drop_stale_open_indexes(cr, *names):
 
 def ensure_open_index(cr, name, key, included):
     """Create the open tickets' index ``name`` on the ``key`` columns (each
-    maybe followed by DESC), including the ``included`` columns, unless it
-    is there in that shape; an earlier shape is dropped first."""
+    maybe followed by DESC), including the ``included`` columns, over the
+    open tickets, unless it is there in that shape; an earlier shape (other
+    columns, or the list of open states before ``is_open``) is dropped
+    first. Odoo's ``create_index`` writes no INCLUDE."""
     shape = (
         f"({', '.join(key)}) INCLUDE ({', '.join(included)}) WHERE ({OPEN_TICKETS_SQL})"
     )
@@ -43,7 +46,7 @@ def ensure_open_index(cr, name, key, included):
     [definition] = cr.fetchone() or [""]
     if shape in definition:
         return
-    cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
+    drop_index(cr, name, "support_ticket")
     cr.execute(
         SQL(
             "CREATE INDEX %s ON support_ticket (%s) INCLUDE (%s) WHERE %s",
@@ -277,13 +280,7 @@ class SupportTicket(models.Model):
         super().init()
         cr = self.env.cr
         # the queue page index's first version (no included columns)
-        cr.execute("DROP INDEX IF EXISTS support_ticket_open_queue_index")
-        drop_stale_open_indexes(
-            cr,
-            "support_ticket_queue_page_index",
-            "support_ticket_open_group_index",
-            "support_ticket_open_user_index",
-        )
+        drop_index(cr, "support_ticket_open_queue_index", self._table)
         # The queue page lists the open tickets in this order: with the
         # index, PostgreSQL reads the first page off it and stops, for the
         # superuser and for a user whose rules reach most tickets alike,
