@@ -12,9 +12,11 @@
 """
 
 import contextlib
+from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user
+from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
 from .common import RpcTransportsMixin, SupportCase, SupportHttpCase, ref
@@ -61,6 +63,7 @@ class TestEveryTicketFieldWrittenOverRpc(RpcTransportsMixin, SupportHttpCase):
             "technician": cls.tech_a,
             "another group's manager": cls.resp_b,
         }
+        cls.reading_instant = cls.ticket.create_date + timedelta(hours=3)
         env.flush_all()
 
     def _value(self, fname, field):
@@ -91,7 +94,13 @@ class TestEveryTicketFieldWrittenOverRpc(RpcTransportsMixin, SupportHttpCase):
     def _state(self, fname):
         self.env.invalidate_all()
         ticket = self.ticket.with_context(active_test=False).sudo()
-        value = ticket[fname]
+        if self.ticket._fields[fname].store:
+            value = ticket[fname]
+        else:
+            # computed on reading, some from the clock (Waiting Hours): read
+            # at one instant, so that only a write can tell before from after
+            with freeze_time(self.reading_instant):
+                value = ticket[fname]
         if fname == "message_follower_ids":
             return sorted(value.partner_id.ids)
         return value.ids if hasattr(value, "ids") else value
