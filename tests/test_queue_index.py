@@ -9,6 +9,10 @@ the queries the rules generate."""
 from odoo.models import BaseModel
 from odoo.tools import SQL
 
+from odoo.addons.support_team_queue.models.support_rule_engine import (
+    _IDS_COUNTED_LAST,
+)
+
 from .common import SupportCase
 
 
@@ -93,6 +97,66 @@ class TestQueueIndex(SupportCase):
         self.assertIn(f"Index Cond: (user_id = {self.tech_a.id})", plan)
         self.assertIn(f"Index Cond: (group_id = {self.group_a.id})", plan)
         self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
+
+    def test_a_long_list_of_subordinates_is_counted_last(self):
+        # Resp A reaches their own tickets, Gruppo A's and those of the
+        # technicians under them: past a hundred technicians, that branch
+        # is counted after Gruppo A's, so that its list of holders is
+        # written (and planned) once, not again in Gruppo A's AND NOT.
+        technicians = self.env["res.users"].create(
+            [
+                {
+                    "name": f"Tecnico {n}",
+                    "login": f"t_tecnico_{n}",
+                    "support_role_id": self.role_tech_a.id,
+                }
+                for n in range(_IDS_COUNTED_LAST)
+            ]
+        )
+        self.env.cr.execute(
+            """
+            INSERT INTO support_ticket (number, name, team_id, company_id,
+                group_id, user_id, state, is_open, active, priority, channel,
+                create_date, write_date)
+            SELECT 'SUB' || g, 'Sub', %(team)s, %(company)s,
+                CASE WHEN g %% 3 = 0 THEN %(group)s END, (%(holders)s)[g %% 120],
+                'new', true, true, '1', 'backend', now(), now()
+              FROM generate_series(1, 600) g
+            """,
+            {
+                "team": self.team.id,
+                "company": self.team.company_id.id,
+                "group": self.group_a.id,
+                "holders": [*technicians.ids, self.tech_a.id, self.resp_a.id],
+            },
+        )
+        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        domain = [("is_open", "=", True)]
+        query = Ticket._search(domain)
+        _common, in_rules_order = Ticket._rule_branches(
+            query._support_read_rules.domain
+        )
+        holders = sorted([*technicians.ids, self.tech_a.id])
+        long_branch = [("user_id", "in", holders)]
+        self.assertLess(in_rules_order.index(long_branch), len(in_rules_order) - 1)
+        branches = Ticket._disjoint_rule_branches(query)
+        self.assertEqual(len(branches), len(in_rules_order))
+        # the holders' list, written once: in the last branch
+        written = [
+            index
+            for index, branch in enumerate(branches)
+            if tuple(holders) in branch.params
+        ]
+        self.assertEqual(written, [len(branches) - 1])
+        # and the counts are Odoo's
+        found = Ticket.search(domain)
+        self.assertTrue(set(technicians.ids) & set(found.user_id.ids))
+        self.assertEqual(Ticket.search_count(domain), len(found))
+        self.assertEqual(Ticket.search_count(domain, limit=7), 7)
+        self.assertEqual(
+            Ticket._read_group(domain, ["user_id"], ["__count"]),
+            BaseModel._read_group(Ticket, domain, ["user_id"], ["__count"]),
+        )
 
     def test_the_side_panels_counts_read_each_branch_off_its_index(self):
         # the queue's side panel counts the open tickets by group and by
