@@ -150,9 +150,26 @@ def _measure_rounds(env, targets, runs):
             "min_ms": round(min(samples[name]) * 1000, 2),
             "queries": max(queries[name]),
             "length": lengths[name],
+            "rounds_ms": [round(t * 1000, 2) for t in samples[name]],
         }
         for name in targets
     }
+
+
+def ratio_in_rounds(measure, floor):
+    """The median, over the rounds, of ``measure``'s page time divided by
+    ``floor``'s in the same round: a slow spell of the machine weighs on
+    both sides of each ratio, where it can move one median and not the
+    other."""
+    return round(
+        statistics.median(
+            page / floor_page
+            for page, floor_page in zip(
+                measure["rounds_ms"], floor["rounds_ms"], strict=True
+            )
+        ),
+        3,
+    )
 
 
 def explain(env, uid, model, domain):
@@ -349,6 +366,7 @@ def run_point(env, gen, label, runs, with_explain=False):
         r = point["archetypes"][name] = res[name]
         r["helpdesk_mgmt"] = res["hd_" + name]
         r["ratio_vs_superuser"] = round(r["median_ms"] / su["median_ms"], 3)
+        r["ratio_in_rounds"] = ratio_in_rounds(r, su)
     worst = max(ARCHETYPES, key=lambda a: point["archetypes"][a]["median_ms"])
     point["worst"] = worst
     if with_explain:

@@ -19,14 +19,15 @@ def print_point(p):
         f"{p['helpdesk_superuser']['median_ms']} ms)"
     )
     print(
-        f"{'archetype':<15}{'rows':>7}{'ms':>9}{'x su':>7}{'queries':>9}"
-        f"{'hd rows':>9}{'hd ms':>9}{'hd q':>6}"
+        f"{'archetype':<15}{'rows':>7}{'ms':>9}{'x su':>7}{'paired':>8}"
+        f"{'queries':>9}{'hd rows':>9}{'hd ms':>9}{'hd q':>6}"
     )
     for name, r in p["archetypes"].items():
         h = r["helpdesk_mgmt"]
         print(
             f"{name:<15}{r['length']:>7}{r['median_ms']:>9.1f}"
-            f"{r['ratio_vs_superuser']:>7.2f}{r['queries']:>9}"
+            f"{r['ratio_vs_superuser']:>7.2f}{r['ratio_in_rounds']:>8.2f}"
+            f"{r['queries']:>9}"
             f"{h['length']:>9}{h['median_ms']:>9.1f}{h['queries']:>6}"
         )
     for name, r in p["dashboard"].items():

@@ -54,10 +54,14 @@ def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
     archetypes = set(load_bench().ARCHETYPES)
     for point in points:
         assert set(point["archetypes"]) == archetypes, point["label"]
+        [superuser_round] = point["superuser"]["rounds_ms"]
         for name, page in point["archetypes"].items():
             # every archetype reaches tickets and helpdesk_mgmt's user too
             assert page["length"] > 0, (point["label"], name)
             assert page["helpdesk_mgmt"]["length"] > 0, (point["label"], name)
+            # one round: its ratio is the round's
+            [page_round] = page["rounds_ms"]
+            assert page["ratio_in_rounds"] == round(page_round / superuser_round, 3)
     queries = {
         (point["label"], name): page["queries"]
         for point in points
@@ -87,3 +91,15 @@ def test_the_small_benchmark_runs_and_its_query_count_is_flat(tmp_path):
     for name in ("search", "count"):
         assert '"support_ticket"."group_id"' in plans[name]["sql"], plans
         assert any("actual time" in line for line in plans[name]["plan"]), plans
+
+
+def test_the_ratio_in_rounds_pairs_each_round():
+    load_bench()
+    from queue_measure import ratio_in_rounds
+
+    # a slow second round (30 against 10) moves the page's median (12
+    # against 10: 1.2x) but not the ratio within each round (2x, 3x, 1x)
+    page = {"rounds_ms": [10.0, 30.0, 12.0]}
+    superuser = {"rounds_ms": [5.0, 10.0, 12.0]}
+    assert ratio_in_rounds(page, superuser) == 2.0
+    assert ratio_in_rounds(superuser, superuser) == 1.0
