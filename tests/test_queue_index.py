@@ -6,8 +6,6 @@ read. The planner only picks them on large tables, which the
 benchmark measures; here, that they exist and match the model's order and
 the queries the rules generate."""
 
-from unittest.mock import patch
-
 from odoo.models import BaseModel
 from odoo.tools import SQL
 
@@ -159,54 +157,6 @@ class TestQueueIndex(SupportCase):
             Ticket._read_group(domain, ["user_id"], ["__count"]),
             BaseModel._read_group(Ticket, domain, ["user_id"], ["__count"]),
         )
-
-    def test_a_count_by_branch_is_planned_without_parallel_workers(self):
-        # Where the visibility map is not set, PostgreSQL may count the
-        # branches' bitmap scans in parallel, and starting the workers
-        # costs more than the rows counted: the count and the count by
-        # group are planned serially, and leave the setting as it was.
-        self.bulk_tickets()
-        cr = self.env.cr
-        for setting in (
-            "parallel_setup_cost",
-            "parallel_tuple_cost",
-            "min_parallel_table_scan_size",
-            "min_parallel_index_scan_size",
-        ):
-            cr.execute(f"SET LOCAL {setting} = 0")
-        cr.execute("SET LOCAL max_parallel_workers_per_gather = 3")
-        Ticket = self.env["support.ticket"].with_user(self.tech_a)
-        domain = [("is_open", "=", True)]
-        query = Ticket._search(domain, limit=10001)
-        union = SQL(" UNION ALL ").join(
-            SQL("(%s)", branch) for branch in Ticket._disjoint_rule_branches(query)
-        )
-        # costs that make the same count, as such, parallel
-        self.assertIn(
-            "Gather",
-            self.plan(SQL("SELECT COUNT(*) FROM (%s LIMIT 10001) AS b", union)),
-        )
-        self.assertNotIn("Gather", self.plan(Ticket._count_by_branch(query, 10001)))
-        executed = []
-        execute_query = type(self.env).execute_query
-
-        def spy(env, sql):
-            executed.append(sql)
-            return execute_query(env, sql)
-
-        with patch.object(type(self.env), "execute_query", spy):
-            counted = Ticket.search_count(domain)
-            grouped = Ticket._read_group(domain, ["group_id"], ["__count"])
-        self.assertEqual(counted, len(Ticket.search(domain)))
-        self.assertEqual(
-            grouped, BaseModel._read_group(Ticket, domain, ["group_id"], ["__count"])
-        )
-        by_branch = [sql for sql in executed if "UNION ALL" in sql.code]
-        self.assertEqual(len(by_branch), 2, executed)
-        for sql in by_branch:
-            self.assertNotIn("Gather", self.plan(sql))
-        cr.execute("SHOW max_parallel_workers_per_gather")
-        self.assertEqual(cr.fetchone()[0], "3")
 
     def test_the_side_panels_counts_read_each_branch_off_its_index(self):
         # the queue's side panel counts the open tickets by group and by

@@ -41,18 +41,6 @@ _MOST_BRANCHES = 12
 # its list again in each later branch costs more than filtering its rows
 _IDS_COUNTED_LAST = 100
 
-# A count taken branch by branch is planned without parallel workers
-# (bench/README.md): where the table's visibility map is not set (open
-# tickets change all day), PostgreSQL may count the branches' bitmap scans
-# in parallel, and starting the workers costs more (3-5 ms) than the few
-# thousand rows counted. It plans no workers for a statement that calls a
-# function it marks parallel unsafe: set_config is one, here run once per
-# statement, setting the number of workers to what it already is.
-_SERIAL_PLAN = SQL(
-    "(SELECT set_config('max_parallel_workers_per_gather', "
-    "current_setting('max_parallel_workers_per_gather'), true)) IS NOT NULL"
-)
-
 
 def _operands(domain, operator):
     """The operands of the top-level ``operator`` (``&`` or ``|``) of a
@@ -161,26 +149,16 @@ class SupportRuleEngine(models.AbstractModel):
         # search, same checks, same conditions and rules: only the OR is
         # counted branch by branch.
         query = self._search(domain, limit=limit)
-        count = self._count_by_branch(query, limit)
-        if count is None:
-            return len(query)  # Odoo's own count (BaseModel.search_count)
-        return self.env.execute_query(count)[0][0]
-
-    @api.model
-    def _count_by_branch(self, query, limit=None):
-        """The SQL counting the rows of ``query`` branch by branch of its
-        read rules (``_disjoint_rule_branches``), at most ``limit``; None
-        when the rules are no OR to take apart."""
         branches = self._disjoint_rule_branches(query)
         if branches is None:
-            return None
+            return len(query)  # Odoo's own count (BaseModel.search_count)
         union = SQL(" UNION ALL ").join(SQL("(%s)", branch) for branch in branches)
-        return SQL(
-            "SELECT COUNT(*) FROM (%s%s) AS branches WHERE %s",
+        count = SQL(
+            "SELECT COUNT(*) FROM (%s%s) AS branches",
             union,
             SQL(" LIMIT %s", limit) if limit else SQL(),
-            _SERIAL_PLAN,
         )
+        return self.env.execute_query(count)[0][0]
 
     # Patch of Odoo: for speed only, a count by columns is grouped over the rows
     # the count takes branch by branch; what it counts is unchanged.
@@ -239,7 +217,6 @@ class SupportRuleEngine(models.AbstractModel):
         # the rows as a table of the model's name: Odoo's grouping and
         # order (a many2one by its comodel's order) apply to it as they are
         rows = Query(self.env, self._table, SQL("(%s)", union))
-        rows.add_where(_SERIAL_PLAN)
         rows.limit, rows.offset = limit, offset
         terms = {spec: self._read_group_groupby(spec, rows) for spec in groupby}
         rows.groupby = SQL(", ").join(terms.values())
