@@ -49,7 +49,9 @@ class TestPageFetch(SupportCase):
         cls.tickets[-2].active = False
         cls.tickets[3].state = "closed"
 
-    def test_a_page_is_odoos_page(self):
+    def fetches_by_id(self):
+        """For each fetch of ticket rows from now on, whether it was by id
+        (the page's ids joined to the table): a list that grows."""
         engine = type(self.env["support.ticket"])
         fetch_query = engine._fetch_query
         by_id = []
@@ -59,6 +61,10 @@ class TestPageFetch(SupportCase):
             return fetch_query(model, query, fields)
 
         self.patch(engine, "_fetch_query", spied)
+        return by_id
+
+    def test_a_page_is_odoos_page(self):
+        by_id = self.fetches_by_id()
         domains = [[], [("is_open", "=", True)], [("group_id", "!=", False)]]
         fetched_by_id, readers = set(), set()
         for user in self.seed_users:
@@ -126,14 +132,7 @@ class TestPageFetch(SupportCase):
         # read as Odoo reads them, in as many queries, with no page around
         Ticket = self.env["support.ticket"].with_user(self.tech_a)
         engine = type(Ticket)
-        fetch_query = engine._fetch_query
-        aliases = []
-
-        def spied(model, query, fields):
-            aliases.append("support_ticket__page" in query.from_clause.code)
-            return fetch_query(model, query, fields)
-
-        self.patch(engine, "_fetch_query", spied)
+        aliases = self.fetches_by_id()
 
         def queries(search):
             before = sql_db.sql_counter

@@ -17,19 +17,6 @@ PRIORITIES = [
 ]
 
 
-def drop_stale_open_indexes(cr, *names):
-    """Drop the open tickets' indexes still written on the list of open
-    states (before ``is_open``): ``init()`` creates them again on the
-    field, whose searches would not use them otherwise."""
-    cr.execute(
-        "SELECT indexname FROM pg_indexes WHERE indexname IN %s "
-        "AND indexdef NOT LIKE '%%is_open%%'",
-        [names],
-    )
-    for (name,) in cr.fetchall():
-        cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
-
-
 def ensure_open_index(cr, name, key, included):
     """Create the open tickets' index ``name`` on the ``key`` columns (each
     maybe followed by DESC), including the ``included`` columns, over the

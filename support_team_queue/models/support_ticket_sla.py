@@ -2,8 +2,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.tools import create_index
+from odoo.tools.sql import drop_index
 
-from .support_ticket import OPEN_TICKETS_SQL, drop_stale_open_indexes
+from .support_ticket import OPEN_TICKETS_SQL
 from .support_ticket_posting import readers_checked
 
 SLA_STATES = [
@@ -15,6 +16,19 @@ SLA_STATES = [
 
 # at risk: less than a fifth of a target's window left
 _AT_RISK_SHARE = 0.2
+
+
+def drop_stale_open_indexes(cr, *names):
+    """Drop the open tickets' indexes still written on the list of open
+    states (before ``is_open``): ``init()`` creates them again on the
+    field, whose searches would not use them otherwise."""
+    cr.execute(
+        "SELECT indexname FROM pg_indexes WHERE indexname IN %s "
+        "AND indexdef NOT LIKE '%%is_open%%'",
+        [names],
+    )
+    for (name,) in cr.fetchall():
+        drop_index(cr, name, "support_ticket")
 
 
 class SupportTicket(models.Model):
