@@ -176,6 +176,7 @@ class TicketGenerator:
                     self.company_id,
                     group,
                     user,
+                    self.role_of[user] if user else None,
                     priority,
                     state,
                     state in self.open_states,
@@ -237,6 +238,7 @@ class TicketGenerator:
             "company_id",
             "group_id",
             "user_id",
+            "user_role_id",
             "priority",
             "state",
             "is_open",
@@ -281,7 +283,7 @@ class TicketGenerator:
         """Check the figures written with SQL against the product's own
         computes, on tickets of each state."""
         Ticket = self.env["support.ticket"].with_context(active_test=False)
-        names = ("is_open", "hours_to_take", "hours_to_close")
+        names = ("is_open", "hours_to_take", "hours_to_close", "user_role_id")
         tickets = Ticket.browse()
         for state in STATES:
             tickets |= Ticket.search([("state", "=", state)], limit=sample // 5)

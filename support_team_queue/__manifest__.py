@@ -2,7 +2,7 @@
     "name": "Support Team Queue",
     "summary": "Multi-user support desk: teams, groups, operators, a ticket "
     "queue and a role hierarchy with private-access sharing",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Support",
     "website": "https://github.com/support-team-queue/support_team_queue",
     "author": "support_team_queue developers",

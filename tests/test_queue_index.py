@@ -1,11 +1,12 @@
 """The queue page's index (bench/README.md): the open tickets in the list's
 order, so that a page is read off the index instead of sorting every open
-ticket; and the open tickets by holder and by group, with the columns the
-rules read, which an operator's search and each branch of their count
-read. The planner only picks them on large tables, which the
+ticket; and the open tickets by holder, by group and by the holder's role,
+with the columns the rules read, which an operator's search and each branch
+of their count read. The planner only picks them on large tables, which the
 benchmark measures; here, that they exist and match the model's order and
 the queries the rules generate."""
 
+from odoo import Command
 from odoo.models import BaseModel
 from odoo.tools import SQL
 
@@ -27,7 +28,7 @@ class TestQueueIndex(SupportCase):
         self.assertEqual(Ticket._order, "priority desc, create_date desc, id desc")
         self.assertIn(
             "(priority DESC, create_date DESC, id DESC) "
-            "INCLUDE (user_id, group_id, team_id, company_id)",
+            "INCLUDE (user_id, user_role_id, group_id, team_id, company_id)",
             definition,
         )
         self.assertIn("WHERE (active AND is_open)", definition)
@@ -57,7 +58,18 @@ class TestQueueIndex(SupportCase):
                 "other": other.id,
             },
         )
+        self.holders_roles_as_the_orm_writes_them()
         self.env.cr.execute("ANALYZE support_ticket")
+
+    def holders_roles_as_the_orm_writes_them(self):
+        self.env.cr.execute(
+            """
+            UPDATE support_ticket t SET user_role_id = u.support_role_id
+              FROM res_users u
+             WHERE u.id = t.user_id
+               AND t.user_role_id IS DISTINCT FROM u.support_role_id
+            """
+        )
 
     def plan(self, sql):
         self.env.cr.execute(SQL("EXPLAIN %s", sql))
@@ -98,64 +110,99 @@ class TestQueueIndex(SupportCase):
         self.assertIn(f"Index Cond: (group_id = {self.group_a.id})", plan)
         self.assertEqual(Ticket.search_count(domain), len(Ticket.search(domain)))
 
-    def test_a_long_list_of_subordinates_is_counted_last(self):
-        # Resp A reaches their own tickets, Gruppo A's and those of the
-        # technicians under them: past a hundred technicians, that branch
-        # is counted after Gruppo A's, so that its list of holders is
-        # written (and planned) once, not again in Gruppo A's AND NOT.
-        technicians = self.env["res.users"].create(
+    def test_a_managers_count_reads_the_roles_below_off_their_index(self):
+        # Resp A reaches the tickets held by the roles below theirs: that
+        # branch names the roles (Tecnico A), not their holders, and is read
+        # off the open tickets' index by the holder's role
+        self.bulk_tickets()
+        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        domain = [("is_open", "=", True)]
+        query = Ticket._search(domain, limit=10001)
+        _common, branches = Ticket._rule_branches(query._support_read_rules.domain)
+        # second in the rules' order, counted last: no other branch reads the
+        # holder's role, which the other indexes do not include
+        self.assertEqual(
+            branches.index([("user_role_id", "in", self.role_tech_a.ids)]), 1
+        )
+        counted = Ticket._disjoint_rule_branches(query)
+        self.assertEqual(len(counted), 3)
+        self.assertEqual(
+            ["user_role_id" in branch.code for branch in counted], [False, False, True]
+        )
+        plan = self.plan(SQL(" UNION ALL ").join(counted))
+        self.assertNotIn("Seq Scan", plan)
+        self.assertRegex(
+            plan, r"Index (Only )?Scan using support_ticket_open_user_role_index"
+        )
+        self.assertIn(f"Index Cond: (user_role_id = {self.role_tech_a.id})", plan)
+        found = Ticket.search(domain)
+        self.assertIn(self.tech_a, found.user_id)
+        self.assertEqual(Ticket.search_count(domain), len(found))
+
+    def test_a_long_list_of_groups_is_counted_last(self):
+        # Anna reaches her own tickets, her groups' and, the team's queue
+        # being open, its tickets nobody holds: in more than a hundred
+        # groups, her groups' branch is counted after the open queue's, so
+        # that its list of groups is written (and planned) once, not again
+        # in the open queue's AND NOT.
+        self.team.queue_mode = "open"
+        groups = self.env["support.group"].create(
             [
                 {
-                    "name": f"Tecnico {n}",
-                    "login": f"t_tecnico_{n}",
-                    "support_role_id": self.role_tech_a.id,
+                    "name": f"Gruppo {n}",
+                    "team_id": self.team.id,
+                    "user_ids": [Command.link(self.tech_a.id)],
                 }
                 for n in range(_IDS_COUNTED_LAST)
             ]
         )
+        # past the groups' list (arrays start at 1), nobody's and no group's
         self.env.cr.execute(
             """
             INSERT INTO support_ticket (number, name, team_id, company_id,
                 group_id, user_id, state, is_open, active, priority, channel,
                 create_date, write_date)
-            SELECT 'SUB' || g, 'Sub', %(team)s, %(company)s,
-                CASE WHEN g %% 3 = 0 THEN %(group)s END, (%(holders)s)[g %% 120],
+            SELECT 'LONG' || g, 'Long', %(team)s, %(company)s,
+                (%(groups)s)[g %% 120],
+                CASE WHEN g %% 7 = 0 THEN %(user)s END,
                 'new', true, true, '1', 'backend', now(), now()
               FROM generate_series(1, 600) g
             """,
             {
                 "team": self.team.id,
                 "company": self.team.company_id.id,
-                "group": self.group_a.id,
-                "holders": [*technicians.ids, self.tech_a.id, self.resp_a.id],
+                "groups": groups.ids,
+                "user": self.tech_a.id,
             },
         )
-        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        self.holders_roles_as_the_orm_writes_them()
+        Ticket = self.env["support.ticket"].with_user(self.tech_a)
         domain = [("is_open", "=", True)]
         query = Ticket._search(domain)
         _common, in_rules_order = Ticket._rule_branches(
             query._support_read_rules.domain
         )
-        holders = sorted([*technicians.ids, self.tech_a.id])
-        long_branch = [("user_id", "in", holders)]
+        reached = sorted([*groups.ids, self.group_a.id])
+        long_branch = [("group_id", "in", reached)]
         self.assertLess(in_rules_order.index(long_branch), len(in_rules_order) - 1)
         branches = Ticket._disjoint_rule_branches(query)
         self.assertEqual(len(branches), len(in_rules_order))
-        # the holders' list, written once: in the last branch
+        # the groups' list, written once: in the last branch
         written = [
             index
             for index, branch in enumerate(branches)
-            if tuple(holders) in branch.params
+            if tuple(reached) in branch.params
         ]
         self.assertEqual(written, [len(branches) - 1])
         # and the counts are Odoo's
         found = Ticket.search(domain)
-        self.assertTrue(set(technicians.ids) & set(found.user_id.ids))
+        self.assertTrue(set(groups.ids) & set(found.group_id.ids))
+        self.assertTrue(found.filtered(lambda ticket: not ticket.group_id))
         self.assertEqual(Ticket.search_count(domain), len(found))
         self.assertEqual(Ticket.search_count(domain, limit=7), 7)
         self.assertEqual(
-            Ticket._read_group(domain, ["user_id"], ["__count"]),
-            BaseModel._read_group(Ticket, domain, ["user_id"], ["__count"]),
+            Ticket._read_group(domain, ["group_id"], ["__count"]),
+            BaseModel._read_group(Ticket, domain, ["group_id"], ["__count"]),
         )
 
     def test_the_side_panels_counts_read_each_branch_off_its_index(self):
@@ -206,7 +253,13 @@ class TestQueueIndex(SupportCase):
         # what lets a branch of the count be read off the index alone
         self.env.cr.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN %s",
-            [("support_ticket_open_user_index", "support_ticket_open_group_index")],
+            [
+                (
+                    "support_ticket_open_user_index",
+                    "support_ticket_open_user_role_index",
+                    "support_ticket_open_group_index",
+                )
+            ],
         )
         definitions = dict(self.env.cr.fetchall())
         self.assertIn(
@@ -216,6 +269,11 @@ class TestQueueIndex(SupportCase):
         self.assertIn(
             "(group_id) INCLUDE (user_id, team_id, company_id)",
             definitions["support_ticket_open_group_index"],
+        )
+        # the holder's role, counted last, reads the others' columns
+        self.assertIn(
+            "(user_role_id) INCLUDE (user_id, group_id, team_id, company_id)",
+            definitions["support_ticket_open_user_role_index"],
         )
         for definition in definitions.values():
             self.assertIn("WHERE (active AND", definition)

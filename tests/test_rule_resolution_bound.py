@@ -65,29 +65,27 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
 
     def test_the_bound_keeps_the_cached_entry_small(self):
         # a sub-query's SQL names what the path's own conditions name (here
-        # the roles below the manager's), not the users it reaches: one more
-        # subordinate changes what it reaches, not the entry
+        # the roles of the manager's subtree), not what it reaches: one more
+        # subordinate changes what the manager reads, not the entry
         def superiors_sql():
             resolved = self.resolved_read_rules(self.resp_a)
             [sql] = [
                 term[2]
                 for term in resolved
                 if isinstance(term, tuple)
-                and term[0] == "user_id"
+                and term[0] == "user_role_id"
                 and isinstance(term[2], SQL)
-                # not the sharing rule's source group (the test below)
-                and "support_group_effective_user_rel" not in term[2].code
             ]
             return sql
 
         def reached(sql):
             rows = self.env.execute_query(
-                SQL("SELECT id FROM res_users WHERE id IN %s", sql)
+                SQL("SELECT id FROM support_role WHERE id IN %s", sql)
             )
             return {row[0] for row in rows}
 
         before = superiors_sql()
-        self.assertEqual(reached(before), set(self.tech_a.ids))
+        self.assertEqual(reached(before), set(self.role_tech_a.ids))
         newcomer = self.tech_a.copy(
             {"login": "t_tech_a2", "support_role_id": self.role_tech_a.id}
         )
@@ -95,7 +93,12 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
         self.assertIsNot(after, before)  # resolved again, under a new stamp
         self.assertEqual(after.code, before.code)
         self.assertEqual(after.params, before.params)
-        self.assertEqual(reached(after), {self.tech_a.id, newcomer.id})
+        self.assertEqual(reached(after), set(self.role_tech_a.ids))
+        held = self.env["support.ticket"].create(
+            {"name": "Nuovo", "team_id": self.team.id, "user_id": newcomer.id}
+        )
+        Ticket = self.env["support.ticket"].with_user(self.resp_a)
+        self.assertEqual(Ticket.search([("id", "=", held.id)]), held)
 
     def test_a_sharing_rules_source_group_stays_a_sub_query(self):
         # Gruppo B's tickets and its members' are shared with Marco and his

@@ -1,8 +1,5 @@
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.osv import expression
-
-from .support_principal import Principal, role_ids_path
 
 
 class ResUsers(models.Model):
@@ -138,33 +135,13 @@ class ResUsers(models.Model):
 
     @api.depends("support_role_id.parent_path")
     def _compute_support_superior_user_ids(self):
-        Role = self.env["support.role"]
         for user in self:
-            ancestors = Role.browse(role_ids_path(user.support_role_id)[:-1])
-            # shown on the user's form: the active holders
-            holders = Principal("role", ancestors).users().filtered("active")
-            user.support_superior_user_ids = holders
+            user.support_superior_user_ids = user.support_role_id.superior_user_ids
 
     def _search_support_superior_user_ids(self, operator, value):
-        """Users whose role lies strictly below the role of the users given.
-
-        Computed when the rules are resolved, never kept in a rule's domain
-        (the resolved rules are cached, under the access stamp that every
-        change of role replaces): the record rule using it follows every
-        change of role or hierarchy on the very next request.
-        """
-        if operator not in ("in", "="):
-            raise UserError(self.env._("Unsupported search on support superiors."))
-        user_ids = value if isinstance(value, list | tuple) else [value]
-        roles = self.sudo().browse(user_ids).support_role_id
-        if not roles:
-            return expression.FALSE_DOMAIN
-        # A role is strictly below one of ``roles`` when its parent is one of
-        # them or below them. (``('parent_id', 'child_of', ids)`` on the role
-        # model itself would mean "the role is in the subtree", peers and
-        # the roles themselves included.)
-        subtree = Principal("role_subtree", roles).roles()
-        return [("support_role_id.parent_id", "in", subtree.ids)]
+        """Users whose role lies strictly below the role of the users given
+        (``support.role``'s ``superior_user_ids``)."""
+        return [("support_role_id.superior_user_ids", operator, value)]
 
     # ------------------------------------------------------------------
     # Role profiles: holding a role grants its groups

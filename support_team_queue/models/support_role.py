@@ -1,5 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+
+from .support_principal import Principal, role_ids_path
 
 
 class SupportRole(models.Model):
@@ -58,6 +61,14 @@ class SupportRole(models.Model):
         recursive=True,
         store=True,
     )
+    superior_user_ids = fields.Many2many(
+        "res.users",
+        string="Superiors",
+        compute="_compute_superior_user_ids",
+        search="_search_superior_user_ids",
+        help="Holders of a role strictly above this one: they see the "
+        "tickets held by this role's holders.",
+    )
     user_count = fields.Integer(compute="_compute_user_count")
 
     @api.depends("name", "parent_id.complete_name")
@@ -74,6 +85,36 @@ class SupportRole(models.Model):
         # a user restores their place (see support.group's members)
         for role in self.with_context(active_test=False):
             role.subtree_user_ids = role.user_ids | role.child_ids.subtree_user_ids
+
+    @api.depends("parent_path")
+    def _compute_superior_user_ids(self):
+        for role in self:
+            ancestors = self.browse(role_ids_path(role)[:-1])
+            # shown on the users' form: the active holders
+            role.superior_user_ids = (
+                Principal("role", ancestors).users().filtered("active")
+            )
+
+    def _search_superior_user_ids(self, operator, value):
+        """Roles strictly below the roles of the users given.
+
+        Computed when the ticket rules are resolved, never kept in a rule's
+        domain (the resolved rules are cached under the access stamp, which
+        every change of role or hierarchy replaces): the superiors' rule
+        follows such a change on the very next request.
+        """
+        if operator not in ("in", "="):
+            raise UserError(self.env._("Unsupported search on support superiors."))
+        user_ids = value if isinstance(value, list | tuple) else [value]
+        roles = self.env["res.users"].sudo().browse(user_ids).support_role_id
+        if not roles:
+            return expression.FALSE_DOMAIN
+        # A role is strictly below one of ``roles`` when its parent is one of
+        # them or below them. (``('parent_id', 'child_of', ids)`` would mean
+        # "the role is in the subtree", peers and the roles themselves
+        # included.)
+        subtree = Principal("role_subtree", roles).roles()
+        return [("parent_id", "in", subtree.ids)]
 
     @api.depends("user_ids")
     def _compute_user_count(self):

@@ -79,7 +79,7 @@ class SupportRuleEngine(models.AbstractModel):
     """How the ticket's record rules are applied, fast (bench/README.md).
 
     Odoo turns the rules' many2one paths (``group_id.effective_user_ids``,
-    ``team_id.operator_ids``, ``user_id.support_superior_user_ids``...) into
+    ``team_id.operator_ids``, ``user_role_id.superior_user_ids``...) into
     sub-queries OR'ed together, which PostgreSQL evaluates row by row: a
     sequential scan of the tickets for every count, and, for a check on given
     records, every operator, member, superior and sharing target loaded in
@@ -97,6 +97,11 @@ class SupportRuleEngine(models.AbstractModel):
     _name = "support.rule.engine"
     _description = "Support Record Rule Engine"
 
+    # columns only the index of their own branch includes: a branch reading
+    # one is counted after the others, which need not read it
+    # (``_disjoint_rule_branches``)
+    _columns_counted_last = ()
+
     @api.model
     def _search(self, domain, *args, **kwargs):
         # The record rules join memberships through many2many tables, which
@@ -113,7 +118,7 @@ class SupportRuleEngine(models.AbstractModel):
     def _apply_ir_rules(self, query, mode="read"):
         # Performance (bench/README.md): as Odoo writes them, the rules'
         # paths (``group_id.effective_user_ids``, ``team_id.operator_ids``,
-        # ``user_id.support_superior_user_ids``...) become sub-queries OR'ed
+        # ``user_role_id.superior_user_ids``...) become sub-queries OR'ed
         # together, which PostgreSQL evaluates row by row over every ticket
         # (a sequential scan of the table for each count). Resolved first
         # into lists of ids (all read in one small query), the same
@@ -265,11 +270,18 @@ class SupportRuleEngine(models.AbstractModel):
         common, branches = self._rule_branches(applied.domain)
         if len(branches) < 2:
             return None
-        # Each branch repeats the branches before it (AND NOT), so a long
-        # list of ids (a manager's hundreds of subordinates) counted first
-        # would be planned again in every later branch: it is counted last,
-        # the others keep their order (bench/README.md).
-        branches.sort(key=lambda branch: self._ids_named(branch) > _IDS_COUNTED_LAST)
+        # Each branch repeats the branches before it (AND NOT), read off the
+        # index of its own column, which includes the columns the others
+        # read. So a branch on a column no other index includes comes last;
+        # before it, a long list of ids (a call center's hundreds of groups)
+        # counted first would be planned again in every later branch: it
+        # comes after the others, which keep their order (bench/README.md).
+        branches.sort(
+            key=lambda branch: (
+                not self._columns_read(branch).isdisjoint(self._columns_counted_last),
+                self._ids_named(branch) > _IDS_COUNTED_LAST,
+            )
+        )
         conditions = [self._row_condition(part) for part in (common, *branches)]
         if None in conditions:
             return None
@@ -294,6 +306,15 @@ class SupportRuleEngine(models.AbstractModel):
                 )
             )
         return selects
+
+    @api.model
+    def _columns_read(self, domain):
+        """The fields ``domain``'s conditions compare."""
+        return {
+            term[0]
+            for term in domain
+            if expression.is_leaf(term) and isinstance(term[0], str)
+        }
 
     @api.model
     def _ids_named(self, domain):
@@ -560,10 +581,11 @@ class SupportRuleEngine(models.AbstractModel):
 
     # The resolved domains are cached per user (``_resolved_rules_at``)
     # in Odoo's ormcache, an LRU bounded by its number of entries, not by
-    # their size: a manager high in the role tree reaches thousands of
-    # subordinates, as many ids in every entry of theirs. Such a user
-    # reaches so many tickets that the page's queries stop early with the
-    # sub-query too (bench/README.md, "The resolved rules' cache").
+    # their size: a sharing rule whose source is a role high in the tree,
+    # or a large group, reaches thousands of holders, as many ids in every
+    # entry of its targets. Such a user reaches so many tickets that the
+    # page's queries stop early with the sub-query too (bench/README.md,
+    # "The resolved rules' cache").
     _RESOLVED_IDS_MAX = 1000
 
     @api.model

@@ -45,7 +45,7 @@ class SupportTicket(models.Model):
     # rule domains in SQL (``_check_access``); Odoo's filtered_domain (error
     # messages, other callers) evaluates them in Python, on these values:
     # the dependencies keep them current within a transaction, as rule 3's
-    # support_superior_user_ids.
+    # superior_user_ids of the holder's role.
     @api.depends(
         "team_id",
         "group_id",
