@@ -47,6 +47,32 @@ class TestSources(SharingCase):
         self.assertSees(self.callcenter, self.ticket_tech_b)
         self.assertNotSees(self.callcenter, self.ticket_tech_a)
 
+    def test_a_role_source_names_its_roles_not_their_holders(self):
+        # the target's resolved rules compare the role the tickets keep of
+        # their holder: a new holder changes what they reach, not the rule
+        self.share(
+            source_role_subtree_id=self.role_resp_b.id, target_user_id=self.loner.id
+        )
+        Rule = self.env["ir.rule"].with_user(self.loner)
+        Ticket = self.env["support.ticket"].with_user(self.loner)
+
+        def resolved():
+            return Ticket._resolved_rules(Rule._compute_domain("support.ticket"))
+
+        roles = sorted((self.role_resp_b | self.role_tech_b).ids)
+        before = resolved()
+        self.assertIn(("user_role_id", "in", roles), before)
+        newcomer = self.tech_b.copy(
+            {"login": "t_tech_b2", "support_role_id": self.role_tech_b.id}
+        )
+        held = self.new_ticket("Del nuovo", user=newcomer)
+        after = resolved()
+        self.assertIsNot(after, before)  # resolved again, under a new stamp
+        self.assertEqual(after, before)
+        self.assertSees(self.loner, held)
+        self.assertSees(self.loner, self.ticket_tech_b)
+        self.assertNotSees(self.loner, self.ticket_tech_a)
+
     def test_source_group_shares_the_group_tickets(self):
         self.share(source_group_id=self.group_b.id, target_user_id=self.loner.id)
         self.assertSees(self.loner, self.ticket_group_b)

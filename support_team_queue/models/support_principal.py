@@ -87,12 +87,13 @@ class Principal(namedtuple("Principal", ("kind", "records"))):
 
     def ticket_domain(self):
         """The tickets the principal owns, as a domain of support.ticket whose
-        ids are resolved now: those whose operator is one of its users, and
-        for a group those assigned to it."""
+        ids are resolved now: those whose operator is one of its users (for
+        roles, by the operator's role the ticket keeps: a few roles rather
+        than their many holders), and for a group those assigned to it."""
         if self.kind == "user":
             return [("user_id", "in", self.records.ids)]
         if self.kind in ("role", "role_subtree"):
-            return [("user_id.support_role_id", "in", self.roles().ids)]
+            return [("user_role_id", "in", self.roles().ids)]
         groups = self._sudo()
         return expression.OR(
             [

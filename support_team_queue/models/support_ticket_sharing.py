@@ -49,7 +49,7 @@ class SupportTicket(models.Model):
     @api.depends(
         "team_id",
         "group_id",
-        "user_id.support_role_id.parent_path",
+        "user_role_id.parent_path",
         "team_id.sharing_rule_ids.active",
         "team_id.sharing_rule_ids.access",
         "team_id.sharing_rule_ids.source_role_id",
