@@ -1,13 +1,20 @@
 """The holder's role on the ticket (``user_role_id``), which the superiors'
 rule reads (``user_role_id.superior_user_ids``): it follows the holder and
-their role whoever changes them, no one writes it, and a customer does
-not learn it."""
+their role whoever changes them, even at the same time, no one writes it,
+and a customer does not read it on the ticket."""
 
+import uuid
+
+import psycopg2.errors
+
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError
 from odoo.modules.migration import load_script
+from odoo.modules.registry import Registry
+from odoo.tests.common import BaseCase, get_db_name, new_test_user
 from odoo.tools import mute_logger
 
-from .common import SupportCase, new_customer_user
+from .common import MODULE, SupportCase, _OdooTestAttributes, new_customer_user
 
 
 class TestHolderRole(SupportCase):
@@ -61,7 +68,7 @@ class TestHolderRole(SupportCase):
         self.assertEqual(ticket.user_role_id, self.role_tech_a)
         self.assertSees(self.resp_a, ticket)
 
-    def test_a_customer_does_not_learn_the_holders_role(self):
+    def test_a_customer_does_not_read_the_holders_role_on_the_ticket(self):
         customer = new_customer_user(self.env, "t_cliente_ruolo")
         ticket = self.new_ticket("Stampante", user=self.tech_a)
         ticket.partner_id = customer.partner_id
@@ -90,3 +97,107 @@ class TestHolderRole(SupportCase):
         rule.domain_force = by_hand
         migration.migrate(self.env.cr, "18.0.1.2.0")
         self.assertEqual(rule.domain_force, by_hand)
+
+
+class TestHolderRoleRaceCommitted(_OdooTestAttributes, BaseCase):
+    """A ticket given to a user while their role changes: COMMITS to the
+    database, then deletes what it created."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.created = {}
+        cls.addClassCleanup(cls._delete_committed_data)
+        tag = uuid.uuid4().hex[:8]
+        with cls.registry.cursor() as cr:  # commits on exit
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            first, second = env["support.role"].create(
+                [{"name": f"Primo {tag}"}, {"name": f"Secondo {tag}"}]
+            )
+            user = new_test_user(
+                env,
+                login=f"stq_role_race_{tag}",
+                groups=f"{MODULE}.group_support_agent",
+                support_role_id=first.id,
+                context={"no_reset_password": True},
+            )
+            team = env["support.team"].create(
+                {"name": f"Race {tag}", "operator_ids": [Command.link(user.id)]}
+            )
+            cls.created = {
+                "roles": (first | second).ids,
+                "user": user.id,
+                "team": team.id,
+            }
+
+    @classmethod
+    def _delete_committed_data(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            env["support.ticket"].search(
+                [("team_id", "=", cls.created.get("team"))]
+            ).unlink()
+            env["support.team"].browse(cls.created.get("team")).exists().unlink()
+            user = env["res.users"].browse(cls.created.get("user")).exists()
+            partner = user.partner_id
+            user.unlink()
+            partner.unlink()
+            env["support.role"].browse(cls.created.get("roles", [])).exists().unlink()
+
+    def give_ticket(self, cr):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["support.ticket"].create(
+            {
+                "name": "Corsa",
+                "team_id": self.created["team"],
+                "user_id": self.created["user"],
+            }
+        )
+        env.flush_all()
+
+    def change_role(self, cr, index):
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        user = env["res.users"].browse(self.created["user"])
+        user.support_role_id = self.created["roles"][index]
+        env.flush_all()
+
+    def assertRolesAgree(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM support_ticket t JOIN res_users u "
+                "ON u.id = t.user_id WHERE t.team_id = %s "
+                "AND t.user_role_id IS DISTINCT FROM u.support_role_id",
+                [self.created["team"]],
+            )
+            self.assertEqual(cr.fetchone()[0], 0)
+
+    def test_a_role_changed_after_the_ticket_began_makes_it_retry(self):
+        with self.registry.cursor() as giving:
+            giving.execute("SELECT 1")  # its snapshot: the first role
+            with self.registry.cursor() as changing:  # commits on exit
+                self.change_role(changing, 1)
+            with (
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+                mute_logger("odoo.sql_db"),
+            ):
+                self.give_ticket(giving)
+            giving.rollback()
+        self.assertRolesAgree()
+
+    def test_a_ticket_given_after_the_change_began_makes_it_retry(self):
+        with self.registry.cursor() as changing:
+            changing.execute("SELECT 1")  # its snapshot: no ticket yet
+            with self.registry.cursor() as giving:  # commits on exit
+                self.give_ticket(giving)
+            with (
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+                mute_logger("odoo.sql_db"),
+            ):
+                self.change_role(changing, 1)
+            changing.rollback()
+        self.assertRolesAgree()
+        # retried, the change sees the ticket
+        with self.registry.cursor() as changing:
+            self.change_role(changing, 1)
+        self.assertRolesAgree()

@@ -176,7 +176,8 @@ class SupportTicket(models.Model):
     # "Eighth round"). Readonly, so the workflow owns it: no write can
     # take a ticket out of the superiors' sight.
     user_role_id = fields.Many2one(
-        related="user_id.support_role_id",
+        "support.role",
+        compute="_compute_user_role_id",
         store=True,
         index="btree_not_null",
         string="Operator's Role",
@@ -320,6 +321,28 @@ class SupportTicket(models.Model):
         ensure_open_index(
             cr, "support_ticket_open_user_role_index", ("user_role_id",), rule_columns
         )
+
+    @api.depends("user_id.support_role_id")
+    def _compute_user_role_id(self):
+        for ticket in self:
+            ticket.user_role_id = ticket.user_id.support_role_id
+        # A ticket given to a user reads the user's role from this
+        # transaction's snapshot, while a change of that role rewrites the
+        # tickets of its own snapshot: run at once, each would miss the
+        # other's, and the ticket would keep the old role for good. Both
+        # write the holder's row (a change of role does; here a write of
+        # the same value), so PostgreSQL lets only one of them commit and
+        # Odoo retries the other with the data the first one committed.
+        holders = {ticket.user_id.id for ticket in self if ticket.id}
+        holders.discard(False)
+        if holders:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE res_users SET support_role_id = support_role_id "
+                    "WHERE id IN %s",
+                    tuple(holders),
+                )
+            )
 
     @api.model
     def _group_expand_states(self, states, domain):

@@ -14,5 +14,5 @@ DOMAIN = "[('user_role_id.superior_user_ids', 'in', user.id)]"
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     rule = env.ref(SUPERIORS_RULE, raise_if_not_found=False)
-    if rule and rule.domain_force.strip() == EARLIER_DOMAIN:
+    if rule and (rule.domain_force or "").strip() == EARLIER_DOMAIN:
         rule.domain_force = DOMAIN
