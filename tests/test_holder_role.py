@@ -80,6 +80,12 @@ class TestHolderRole(SupportCase):
                 ticket.with_user(customer).read(["user_role_id"])
             with self.assertRaises(AccessError):
                 mine.search([("user_role_id", "=", self.role_tech_a.id)])
+            # nor through the operator's user record
+            with self.assertRaises(AccessError):
+                self.tech_a.with_user(customer).read(["support_role_id"])
+        self.assertFalse(
+            mine.search([("user_id.support_role_id", "=", self.role_tech_a.id)])
+        )
 
     def test_an_update_rewrites_the_superiors_rule_unless_changed_by_hand(self):
         migration = load_script(
