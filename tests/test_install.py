@@ -1,5 +1,6 @@
 """The addon installs in a plain Odoo 18 database, with and without demo data,
-without a single warning, and packages the Odoo addon way.
+without a single warning, updates a database of its previous release, and
+packages the Odoo addon way.
 
 These start odoo-bin in subprocesses on throwaway databases, as an
 administrator would: nothing of the test database is touched.
@@ -13,25 +14,36 @@ import uuid
 
 import pytest
 
-from tools.odoo_server import REPO_ROOT, odoo_command
+from tools.odoo_server import ODOO_SRC, REPO_ROOT, odoo_command
 
+MODULE = "support_team_queue"
 LOG_LINE = re.compile(r"^\S+ \S+ \d+ (WARNING|ERROR|CRITICAL) ")
 
 
-def run_odoo(*args, data_dir):
+def run_odoo(*args, data_dir, log_level="warn", **kwargs):
     return subprocess.run(
         odoo_command(
-            "--log-level=warn",
+            f"--log-level={log_level}",
             "--stop-after-init",
             "--no-http",
             *args,
             data_dir=data_dir,
+            **kwargs,
         ),
         capture_output=True,
         text=True,
         timeout=900,
         check=False,
     )
+
+
+def psql(database, query):
+    return subprocess.run(
+        ["psql", "-d", database, "-XtAc", query],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -54,52 +66,141 @@ def test_installs_without_warnings(fresh_database, tmp_path, demo):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert problems(output) == [], output
-    state = subprocess.run(
-        [
-            "psql",
-            "-d",
-            fresh_database,
-            "-XtAc",
-            "SELECT state FROM ir_module_module WHERE name = 'support_team_queue'",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    state = psql(
+        fresh_database,
+        "SELECT state FROM ir_module_module WHERE name = 'support_team_queue'",
+    )
     assert state == "installed"
-    demo_users = subprocess.run(
-        [
-            "psql",
-            "-d",
-            fresh_database,
-            "-XtAc",
-            "SELECT count(*) FROM res_users WHERE login IN ('supervisor', 'tech_a')",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    demo_users = psql(
+        fresh_database,
+        "SELECT count(*) FROM res_users WHERE login IN ('supervisor', 'tech_a')",
+    )
     assert demo_users == ("2" if demo else "0")
     # without demo data, a desk out of the box: the team "Support",
     # administered by the installing administrator, with its alias and a
     # portal group "General"; beside the demo's desk, none
-    desk = subprocess.run(
-        [
-            "psql",
-            "-d",
-            fresh_database,
-            "-XtAc",
-            "SELECT t.name->>'en_US', u.login, a.alias_name, g.name->>'en_US', "
-            "g.portal_visible FROM support_team t "
-            "JOIN res_users u ON u.id = t.admin_id "
-            "JOIN mail_alias a ON a.id = t.alias_id "
-            "JOIN support_group g ON g.team_id = t.id",
-        ],
+    desk = psql(
+        fresh_database,
+        "SELECT t.name->>'en_US', u.login, a.alias_name, g.name->>'en_US', "
+        "g.portal_visible FROM support_team t "
+        "JOIN res_users u ON u.id = t.admin_id "
+        "JOIN mail_alias a ON a.id = t.alias_id "
+        "JOIN support_group g ON g.team_id = t.id",
+    )
+    assert ("Support|admin|support|General|t" in desk.splitlines()) == (not demo)
+
+
+# 18.0.1.2.0, the release before the ticket kept its holder's role
+PREVIOUS_RELEASE = "73acb36"
+# its desk: roles Capo > Vice > Tecnico; a user of each, one without a role
+PREVIOUS_RELEASE_DESK = """
+Role = env["support.role"]
+capo = Role.create({"name": "Capo"})
+vice = Role.create({"name": "Vice", "parent_id": capo.id})
+tecnico = Role.create({"name": "Tecnico", "parent_id": vice.id})
+users = env["res.users"]
+holders = (("capo", capo), ("vice", vice), ("tecnico", tecnico), ("solo", None))
+for login, role in holders:
+    users |= users.create({
+        "login": f"upd_{login}", "name": login.title(),
+        "support_role_id": role.id if role else False,
+        "groups_id": [(4, env.ref("support_team_queue.group_support_agent").id)],
+    })
+team = env["support.team"].create(
+    {"name": "Aggiornamento", "operator_ids": [(6, 0, users.ids)]}
+)
+env["support.ticket"].create(
+    [{"name": f"Di {user.login} {n}", "team_id": team.id, "user_id": user.id}
+     for user in users for n in range(3)]
+    + [{"name": "Di nessuno", "team_id": team.id}]
+)
+env.cr.commit()
+"""
+
+
+def test_updates_a_database_of_the_previous_release(fresh_database, tmp_path):
+    # the previous release, from the project's own history
+    released = tmp_path / "released"
+    released.mkdir()
+    archive = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "archive", PREVIOUS_RELEASE, MODULE],
+        capture_output=True,
+        check=False,
+    )
+    if archive.returncode:
+        pytest.skip(f"needs the project's git history ({PREVIOUS_RELEASE})")
+    subprocess.run(["tar", "-x", "-C", str(released)], input=archive.stdout, check=True)
+    released_path = f"{ODOO_SRC / 'addons'},{released}"
+    result = run_odoo(
+        "-d", fresh_database, "-i", MODULE, "--without-demo=all",
+        data_dir=tmp_path, addons_path=released_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    shell = subprocess.run(
+        odoo_command(
+            "-d", fresh_database, "--no-http", "--log-level=warn",
+            data_dir=tmp_path, addons_path=released_path, subcommand="shell",
+        ),
+        input=PREVIOUS_RELEASE_DESK,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
-    assert ("Support|admin|support|General|t" in desk.splitlines()) == (not demo)
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert shell.returncode == 0, shell.stdout + shell.stderr
+    assert psql(fresh_database, "SELECT count(*) FROM support_ticket") == "13"
+
+    # updated to this version, with Odoo's info lines
+    result = run_odoo(
+        "-d", fresh_database, "-u", MODULE, data_dir=tmp_path, log_level="info"
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert problems(output) == [], output
+    # the holder's role is filled by the pre-migration, not ticket by ticket
+    assert "Prepare computation of support.ticket.user_role_id" not in output
+    assert (
+        psql(
+            fresh_database,
+            f"SELECT latest_version FROM ir_module_module WHERE name = '{MODULE}'",
+        )
+        == "18.0.1.3.0"
+    )
+    held = psql(
+        fresh_database,
+        "SELECT count(*) FILTER (WHERE t.user_role_id IS NOT NULL), "
+        "count(*) FILTER (WHERE t.user_role_id IS DISTINCT FROM u.support_role_id) "
+        "FROM support_ticket t LEFT JOIN res_users u ON u.id = t.user_id",
+    )
+    assert held == "9|0"  # three holders with a role, three tickets each
+    # Odoo still made the field's foreign key and index
+    assert (
+        psql(
+            fresh_database,
+            "SELECT confdeltype FROM pg_constraint "
+            "WHERE conname = 'support_ticket_user_role_id_fkey'",
+        )
+        == "n"
+    )  # ON DELETE SET NULL
+    assert (
+        psql(
+            fresh_database,
+            "SELECT count(*) FROM pg_indexes "
+            "WHERE indexname = 'support_ticket__user_role_id_index'",
+        )
+        == "1"
+    )
+    # the superiors' rule reads it
+    assert (
+        psql(
+            fresh_database,
+            "SELECT r.domain_force FROM ir_rule r JOIN ir_model_data d "
+            "ON d.res_id = r.id AND d.model = 'ir.rule' "
+            "WHERE d.module = 'support_team_queue' "
+            "AND d.name = 'rule_support_ticket_role_superior'",
+        )
+        == "[('user_role_id.superior_user_ids', 'in', user.id)]"
+    )
 
 
 def test_wheel_has_the_odoo_addon_layout():

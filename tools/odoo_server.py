@@ -30,12 +30,14 @@ ODOO_SRC = Path(os.environ.get("ODOO_SRC") or _default_odoo_src())
 ADDONS_PATH = f"{ODOO_SRC / 'addons'},{REPO_ROOT}"
 
 
-def odoo_command(*args, data_dir=None):
-    """The command line of ``odoo-bin`` with the project's addons path."""
+def odoo_command(*args, data_dir=None, addons_path=ADDONS_PATH, subcommand=None):
+    """The command line of ``odoo-bin`` (or of its ``subcommand``, such as
+    ``shell``) with the project's addons path (or ``addons_path``)."""
     command = [
         sys.executable,
         str(ODOO_SRC / "odoo-bin"),
-        f"--addons-path={ADDONS_PATH}",
+        *([subcommand] if subcommand else []),
+        f"--addons-path={addons_path}",
     ]
     if data_dir:
         command.append(f"--data-dir={data_dir}")
