@@ -17,9 +17,11 @@ from xmlrpc.client import Fault
 import pytest
 
 import odoo
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError
+from odoo.modules.registry import Registry
 from odoo.tests import HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import BaseCase, get_db_name
 from odoo.tools import mute_logger
 
 from tools.odoo_server import ODOO_SRC, REPO_ROOT
@@ -443,6 +445,62 @@ class SupportHttpCase(_OdooTestAttributes, SeedScenarioMixin, HttpCase):
 
         with self.assertRaises(Fault) as caught, mute_logger("odoo.http"):
             yield caught
+
+
+class CommittedCase(_OdooTestAttributes, BaseCase):
+    """!!! COMMITS TO THE DATABASE !!!
+
+    Two transactions only conflict when both are real ones, so such a class
+    runs outside the test transaction: ``build_committed`` creates its
+    records in a committed cursor, the tests work in cursors of their own as
+    simultaneous requests would, and everything built (and every ticket of
+    the teams built) is deleted in a committed cursor at the end
+    (``addClassCleanup``), whether the tests passed or not.
+    """
+
+    # what refers to another record is deleted before it
+    _DELETION_ORDER = (
+        "support.ticket",
+        "support.group",
+        "support.team",
+        "res.users",
+        "support.role",
+    )
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.created = {}
+        cls.addClassCleanup(cls._delete_committed_data)
+        with cls.registry.cursor() as cr:  # commits on exit
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            built = cls.build_committed(env, uuid.uuid4().hex[:8])
+            cls.created = {name: records.ids for name, records in built.items()}
+            cls._created_by_model = {}
+            for records in built.values():
+                cls._created_by_model.setdefault(records._name, []).extend(records.ids)
+
+    @classmethod
+    def build_committed(cls, env, tag):
+        """Create the class's records (``tag`` keeps names and logins apart
+        from another run's); return them by name, as recordsets: their ids
+        are ``cls.created[name]``."""
+        raise NotImplementedError
+
+    @classmethod
+    def _delete_committed_data(cls):
+        created = getattr(cls, "_created_by_model", {})
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
+            teams = env["support.team"].browse(created.get("support.team", []))
+            env["support.ticket"].search([("team_id", "in", teams.ids)]).unlink()
+            for model in cls._DELETION_ORDER:
+                records = env[model].browse(created.get(model, [])).exists()
+                partners = records.partner_id if model == "res.users" else None
+                records.unlink()
+                if partners:
+                    partners.unlink()
 
 
 class RpcTransportsMixin:

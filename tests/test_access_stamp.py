@@ -11,13 +11,11 @@ requests that come after.
 """
 
 import contextlib
-import uuid
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.modules.registry import Registry
-from odoo.tests.common import BaseCase, get_db_name, new_test_user
+from odoo.tests.common import new_test_user
 
-from .common import MODULE, SupportCase, _OdooTestAttributes, _RolledBack
+from .common import MODULE, CommittedCase, SupportCase, _RolledBack
 
 
 class AccessFieldChangesMixin:
@@ -498,56 +496,33 @@ class TestAccessStamp(AccessFieldChangesMixin, SupportCase):
         self.assertGreater(self.env.cr.sql_log_count, queries)
 
 
-class TestAccessStampRaceCommitted(_OdooTestAttributes, BaseCase):
+class TestAccessStampRaceCommitted(CommittedCase):
     """COMMITS to the database, then deletes what it created."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls.created = {}
-        cls.addClassCleanup(cls._delete_committed_data)
-        tag = uuid.uuid4().hex[:8]
-        with cls.registry.cursor() as cr:  # commits on exit
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            user = new_test_user(
-                env,
-                login=f"stq_stamp_{tag}",
-                groups=f"{MODULE}.group_support_agent",
-                context={"no_reset_password": True},
-            )
-            team = env["support.team"].create(
-                {"name": f"Stamp test {tag}", "operator_ids": [Command.link(user.id)]}
-            )
-            group = env["support.group"].create(
-                {"name": f"Gruppo {tag}", "team_id": team.id}
-            )
-            ticket = env["support.ticket"].create(
-                {"name": f"Ticket {tag}", "team_id": team.id, "group_id": group.id}
-            )
-            cls.created = {
-                "user": user.id,
-                "team": team.id,
-                "group": group.id,
-                "ticket": ticket.id,
-            }
-
-    @classmethod
-    def _delete_committed_data(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-            env["support.ticket"].browse(cls.created.get("ticket")).exists().unlink()
-            env["support.group"].browse(cls.created.get("group")).exists().unlink()
-            env["support.team"].browse(cls.created.get("team")).exists().unlink()
-            user = env["res.users"].browse(cls.created.get("user")).exists()
-            partner = user.partner_id
-            user.unlink()
-            partner.unlink()
+    def build_committed(cls, env, tag):
+        user = new_test_user(
+            env,
+            login=f"stq_stamp_{tag}",
+            groups=f"{MODULE}.group_support_agent",
+            context={"no_reset_password": True},
+        )
+        team = env["support.team"].create(
+            {"name": f"Stamp test {tag}", "operator_ids": [Command.link(user.id)]}
+        )
+        group = env["support.group"].create(
+            {"name": f"Gruppo {tag}", "team_id": team.id}
+        )
+        ticket = env["support.ticket"].create(
+            {"name": f"Ticket {tag}", "team_id": team.id, "group_id": group.id}
+        )
+        return {"user": user, "team": team, "group": group, "ticket": ticket}
 
     def sees_ticket(self, cr):
-        env = api.Environment(cr, self.created["user"], {})
+        [user] = self.created["user"]
+        env = api.Environment(cr, user, {})
         ticket = self.created["ticket"]
-        return bool(env["support.ticket"].search([("id", "=", ticket)]))
+        return bool(env["support.ticket"].search([("id", "in", ticket)]))
 
     def test_a_request_older_than_a_change_leaves_no_stale_answer(self):
         with self.registry.cursor() as old_request:
@@ -556,7 +531,7 @@ class TestAccessStampRaceCommitted(_OdooTestAttributes, BaseCase):
             with self.registry.cursor() as change:  # commits on exit
                 env = api.Environment(change, SUPERUSER_ID, {})
                 group = env["support.group"].browse(self.created["group"])
-                group.user_ids = [Command.link(self.created["user"])]
+                group.user_ids = [Command.set(self.created["user"])]
             # it resolves the rules after the change, from its old snapshot,
             # and caches that under the old stamp
             self.assertFalse(self.sees_ticket(old_request))

@@ -2,77 +2,52 @@
 "Iniciada"): exactly one wins, the other is told who has it, and no update is
 lost.
 
-!!! THIS MODULE COMMITS TO THE DATABASE !!!
-Two transactions only conflict when they are real ones, so the class below
-does not run in the test transaction: it creates its own team, two operators
-and its tickets in a committed cursor, works in separate cursors as two
-simultaneous requests would, and deletes everything it created in a committed
-cursor at the end (``addClassCleanup``), whether the tests passed or not.
+!!! THIS MODULE COMMITS TO THE DATABASE !!! (``CommittedCase``): its own
+team, two operators and their tickets, deleted at the end.
 """
 
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
-from odoo.modules.registry import Registry
 from odoo.service.model import retrying
-from odoo.tests.common import BaseCase, get_db_name, new_test_user
+from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
 
-from .common import MODULE, _OdooTestAttributes
+from .common import MODULE, CommittedCase
 
 
-class TestTakeConcurrencyCommitted(_OdooTestAttributes, BaseCase):
+class TestTakeConcurrencyCommitted(CommittedCase):
     """COMMITS: see the module docstring."""
+
+    @classmethod
+    def build_committed(cls, env, tag):
+        users = env["res.users"]
+        for name in ("Operatore Uno", "Operatore Due"):
+            users |= new_test_user(
+                env,
+                login=f"stq_concurrency_{name.split()[1].lower()}_{tag}",
+                groups=f"{MODULE}.group_support_agent",
+                name=name,
+                context={"no_reset_password": True},
+            )
+        team = env["support.team"].create(
+            {
+                "name": f"Concurrency test {tag}",
+                "operator_ids": [Command.set(users.ids)],
+                # both operators may change every ticket of the team
+                "ticket_access": "public_write",
+            }
+        )
+        return {"operators": users, "team": team}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls.ticket_ids = []
-        cls.user_ids = []
-        cls.team_id = None
-        cls.addClassCleanup(cls._delete_committed_data)
-        tag = uuid.uuid4().hex[:8]
-        with cls.registry.cursor() as cr:  # commits on exit
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            users = env["res.users"]
-            for name in ("Operatore Uno", "Operatore Due"):
-                users |= new_test_user(
-                    env,
-                    login=f"stq_concurrency_{name.split()[1].lower()}_{tag}",
-                    groups=f"{MODULE}.group_support_agent",
-                    name=name,
-                    context={"no_reset_password": True},
-                )
-            cls.user_ids = users.ids
-            cls.team_id = (
-                env["support.team"]
-                .create(
-                    {
-                        "name": f"Concurrency test {tag}",
-                        "operator_ids": [Command.set(users.ids)],
-                        # both operators may change every ticket of the team
-                        "ticket_access": "public_write",
-                    }
-                )
-                .id
-            )
-        cls.uno, cls.due = cls.user_ids
-
-    @classmethod
-    def _delete_committed_data(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-            env["support.ticket"].browse(cls.ticket_ids).exists().unlink()
-            env["support.team"].browse(cls.team_id).exists().unlink()
-            users = env["res.users"].browse(cls.user_ids).exists()
-            partners = users.partner_id
-            users.unlink()
-            partners.unlink()
+        cls.uno, cls.due = cls.created["operators"]
+        [cls.team_id] = cls.created["team"]
 
     def new_committed_ticket(self):
         with self.registry.cursor() as cr:
@@ -84,7 +59,6 @@ class TestTakeConcurrencyCommitted(_OdooTestAttributes, BaseCase):
                     "user_id": False,
                 }
             )
-            self.ticket_ids.append(ticket.id)
             return ticket.id
 
     def committed(self, ticket_id):

@@ -3,18 +3,16 @@ rule reads (``user_role_id.superior_user_ids``): it follows the holder and
 their role whoever changes them, even at the same time, no one writes it,
 and a customer does not read it on the ticket."""
 
-import uuid
-
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError
 from odoo.modules.migration import load_script
-from odoo.modules.registry import Registry
-from odoo.tests.common import BaseCase, get_db_name, new_test_user
+from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
-from .common import MODULE, SupportCase, _OdooTestAttributes, new_customer_user
+from .common import MODULE, CommittedCase, SupportCase, new_customer_user
 
 
 class TestHolderRole(SupportCase):
@@ -48,6 +46,82 @@ class TestHolderRole(SupportCase):
         ticket.with_user(self.supervisor).write({"user_id": False})
         self.assertFalse(ticket.user_role_id)
         self.assertNotSees(self.resp_a, ticket)
+
+    def test_the_superiors_rule_decides_as_the_role_tree_says(self):
+        # The rule's own domain, and the form it had before the ticket kept
+        # its holder's role, against the role tree walked here in Python: a
+        # ticket is a superior's when its holder's role lies strictly below
+        # the reader's.
+        rule = self.env.ref(f"{MODULE}.rule_support_ticket_role_superior")
+        junior = self.env["support.role"].create(
+            {"name": "Tecnico A junior", "parent_id": self.role_tech_a.id}
+        )
+        newcomer = self.tech_a.copy({"login": "t_junior", "support_role_id": junior.id})
+        readers = self.seed_users | newcomer
+        tickets = self.env["support.ticket"].create(
+            [
+                {
+                    "name": f"Di {user.login}",
+                    "team_id": self.team.id,
+                    "user_id": user.id,
+                }
+                for user in readers
+            ]
+            + [{"name": "Di nessuno", "team_id": self.team.id}]
+        )
+
+        def strictly_below(role, reader_role):
+            ancestor = role.parent_id
+            while ancestor:
+                if ancestor == reader_role:
+                    return True
+                ancestor = ancestor.parent_id
+            return False
+
+        def check():
+            self.env.invalidate_all()
+            decided = {}
+            for reader in readers:
+                expected = {
+                    ticket.id
+                    for ticket in tickets
+                    if reader.support_role_id
+                    and strictly_below(
+                        ticket.user_id.support_role_id, reader.support_role_id
+                    )
+                }
+                domains = {
+                    "rule": safe_eval(rule.domain_force, {"user": reader}),
+                    "before": [("user_id.support_superior_user_ids", "in", reader.id)],
+                }
+                for name, domain in domains.items():
+                    found = self.env["support.ticket"].search(
+                        [("id", "in", tickets.ids), *domain]
+                    )
+                    self.assertEqual(set(found.ids), expected, (reader.login, name))
+                decided[reader] = tickets.browse(sorted(expected)).user_id
+            return decided
+
+        held_by = check()
+        self.assertEqual(held_by[self.tech_a], newcomer)
+        self.assertEqual(held_by[self.resp_a], self.tech_a | newcomer)
+        self.assertFalse(held_by[self.resp_b] & (self.tech_a | newcomer))
+        # roleless: the team administrator and the loner reach nothing
+        self.assertEqual(
+            held_by[self.supervisor],
+            readers - self.supervisor - self.teamadmin - self.loner,
+        )
+        # Tecnico A's role moves under Responsabile B, with its junior
+        self.role_tech_a.parent_id = self.role_resp_b
+        held_by = check()
+        self.assertFalse(held_by[self.resp_a])
+        self.assertEqual(held_by[self.resp_b], self.tech_b | self.tech_a | newcomer)
+        # Tecnico B becomes a junior; the supervisor leaves every role
+        self.tech_b.support_role_id = junior
+        self.supervisor.support_role_id = False
+        held_by = check()
+        self.assertEqual(held_by[self.tech_a], newcomer | self.tech_b)
+        self.assertFalse(held_by[self.supervisor])
 
     def test_no_one_writes_the_holders_role(self):
         # written, it would take a ticket out of its holder's superiors'
@@ -105,59 +179,34 @@ class TestHolderRole(SupportCase):
         self.assertEqual(rule.domain_force, by_hand)
 
 
-class TestHolderRoleRaceCommitted(_OdooTestAttributes, BaseCase):
+class TestHolderRoleRaceCommitted(CommittedCase):
     """A ticket given to a user while their role changes: COMMITS to the
     database, then deletes what it created."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        cls.created = {}
-        cls.addClassCleanup(cls._delete_committed_data)
-        tag = uuid.uuid4().hex[:8]
-        with cls.registry.cursor() as cr:  # commits on exit
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            first, second = env["support.role"].create(
-                [{"name": f"Primo {tag}"}, {"name": f"Secondo {tag}"}]
-            )
-            user = new_test_user(
-                env,
-                login=f"stq_role_race_{tag}",
-                groups=f"{MODULE}.group_support_agent",
-                support_role_id=first.id,
-                context={"no_reset_password": True},
-            )
-            team = env["support.team"].create(
-                {"name": f"Race {tag}", "operator_ids": [Command.link(user.id)]}
-            )
-            cls.created = {
-                "roles": (first | second).ids,
-                "user": user.id,
-                "team": team.id,
-            }
-
-    @classmethod
-    def _delete_committed_data(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"active_test": False})
-            env["support.ticket"].search(
-                [("team_id", "=", cls.created.get("team"))]
-            ).unlink()
-            env["support.team"].browse(cls.created.get("team")).exists().unlink()
-            user = env["res.users"].browse(cls.created.get("user")).exists()
-            partner = user.partner_id
-            user.unlink()
-            partner.unlink()
-            env["support.role"].browse(cls.created.get("roles", [])).exists().unlink()
+    def build_committed(cls, env, tag):
+        roles = env["support.role"].create(
+            [{"name": f"Primo {tag}"}, {"name": f"Secondo {tag}"}]
+        )
+        user = new_test_user(
+            env,
+            login=f"stq_role_race_{tag}",
+            groups=f"{MODULE}.group_support_agent",
+            support_role_id=roles[0].id,
+            context={"no_reset_password": True},
+        )
+        team = env["support.team"].create(
+            {"name": f"Race {tag}", "operator_ids": [Command.link(user.id)]}
+        )
+        return {"roles": roles, "user": user, "team": team}
 
     def give_ticket(self, cr):
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["support.ticket"].create(
             {
                 "name": "Corsa",
-                "team_id": self.created["team"],
-                "user_id": self.created["user"],
+                "team_id": self.created["team"][0],
+                "user_id": self.created["user"][0],
             }
         )
         env.flush_all()
@@ -174,7 +223,7 @@ class TestHolderRoleRaceCommitted(_OdooTestAttributes, BaseCase):
                 "SELECT count(*) FROM support_ticket t JOIN res_users u "
                 "ON u.id = t.user_id WHERE t.team_id = %s "
                 "AND t.user_role_id IS DISTINCT FROM u.support_role_id",
-                [self.created["team"]],
+                self.created["team"],
             )
             self.assertEqual(cr.fetchone()[0], 0)
 

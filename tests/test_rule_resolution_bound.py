@@ -64,9 +64,10 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
         )
 
     def test_the_bound_keeps_the_cached_entry_small(self):
-        # a sub-query's SQL names what the path's own conditions name (here
-        # the roles of the manager's subtree), not what it reaches: one more
-        # subordinate changes what the manager reads, not the entry
+        # a sub-query's SQL names what the path's own conditions name (the
+        # roles of the manager's subtree, whose children are below them),
+        # not what it reaches: a new holder changes nothing in the entry, a
+        # new role below the manager adds that one role to it
         def superiors_sql():
             resolved = self.resolved_read_rules(self.resp_a)
             [sql] = [
@@ -78,6 +79,13 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
             ]
             return sql
 
+        def named(sql):
+            return {
+                value
+                for param in sql.params
+                for value in (param if isinstance(param, tuple | list) else [param])
+            }
+
         def reached(sql):
             rows = self.env.execute_query(
                 SQL("SELECT id FROM support_role WHERE id IN %s", sql)
@@ -85,20 +93,39 @@ class TestRuleResolutionPastTheBound(TestRuleResolution):
             return {row[0] for row in rows}
 
         before = superiors_sql()
+        self.assertEqual(named(before), set((self.role_resp_a | self.role_tech_a).ids))
         self.assertEqual(reached(before), set(self.role_tech_a.ids))
-        newcomer = self.tech_a.copy(
+
+        # a second holder of Tecnico A: the entry is the same
+        holder = self.tech_a.copy(
             {"login": "t_tech_a2", "support_role_id": self.role_tech_a.id}
         )
+        again = superiors_sql()
+        self.assertIsNot(again, before)  # resolved again, under a new stamp
+        self.assertEqual((again.code, again.params), (before.code, before.params))
+
+        # a role below Tecnico A: named once, whoever holds it
+        junior = self.env["support.role"].create(
+            {"name": "Tecnico A junior", "parent_id": self.role_tech_a.id}
+        )
+        newcomers = self.tech_a.copy(
+            {"login": "t_junior_1", "support_role_id": junior.id}
+        ) | self.tech_a.copy({"login": "t_junior_2", "support_role_id": junior.id})
         after = superiors_sql()
-        self.assertIsNot(after, before)  # resolved again, under a new stamp
-        self.assertEqual(after.code, before.code)
-        self.assertEqual(after.params, before.params)
-        self.assertEqual(reached(after), set(self.role_tech_a.ids))
+        self.assertEqual(
+            named(after), set((self.role_resp_a | self.role_tech_a | junior).ids)
+        )
+        self.assertEqual(reached(after), set((self.role_tech_a | junior).ids))
+
+        # and it reaches the holders' tickets at once
         held = self.env["support.ticket"].create(
-            {"name": "Nuovo", "team_id": self.team.id, "user_id": newcomer.id}
+            [
+                {"name": "Nuovo", "team_id": self.team.id, "user_id": user.id}
+                for user in holder | newcomers
+            ]
         )
         Ticket = self.env["support.ticket"].with_user(self.resp_a)
-        self.assertEqual(Ticket.search([("id", "=", held.id)]), held)
+        self.assertEqual(Ticket.search([("id", "in", held.ids)]), held)
 
     def test_a_sharing_rules_source_group_stays_a_sub_query(self):
         # Gruppo B's tickets and its members' are shared with Marco and his
