@@ -285,6 +285,27 @@ class TestSupportTours(SupportHttpCase):
             administrator,
         )
 
+    def test_a_users_superiors_in_the_browser(self):
+        """The users' form names a user's superiors, and follows a new role."""
+        moved_to = self.env["support.role"].create(
+            {"name": "Tecnico B Tour", "parent_id": self.role_resp_b.id}
+        )
+        administrator = new_test_user(
+            self.env,
+            login="t_support_admin_users",
+            groups="base.group_erp_manager,support_team_queue.group_support_admin",
+        )
+        self.start_browser_tour(
+            f"/odoo/action-base.action_res_users/{self.tech_a.id}",
+            "support_team_queue_user_superiors",
+            administrator,
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.tech_a.support_role_id, moved_to)
+        self.assertEqual(
+            self.tech_a.support_superior_user_ids, self.resp_b | self.supervisor
+        )
+
     def test_the_customer_in_the_browser(self):
         """A portal user files a request with a file, closes it with
         "Solved" and reopens it by replying."""

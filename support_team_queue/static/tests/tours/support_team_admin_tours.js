@@ -198,3 +198,35 @@ registry.category("web_tour.tours").add("support_team_queue_role_chart", {
         },
     ],
 });
+
+// A user's form (tests/test_tours.py opens Tecnico A's), Support tab:
+// Superiors names the holders of the roles above the user's, and follows a
+// change of role before it is saved.
+registry.category("web_tour.tours").add("support_team_queue_user_superiors", {
+    steps: () => [
+        {
+            content: "Open the Support tab",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Support')",
+            run: "click",
+        },
+        {
+            content: "Superiors: Tecnico A's manager and the supervisor, not Gruppo B's",
+            trigger: `.o_field_widget[name=support_superior_user_ids]:contains("Resp A"):contains("Supervisor"):not(:contains("Resp B"))`,
+        },
+        {
+            content: "Give the user a role under Responsabile B",
+            trigger: ".o_field_widget[name=support_role_id] input",
+            run: "edit Tecnico B Tour",
+        },
+        {
+            content: "Pick it",
+            trigger: `.o-autocomplete--dropdown-item a:contains("Tecnico B Tour")`,
+            run: "click",
+        },
+        {
+            content: "Superiors follow the role before it is saved",
+            trigger: `.o_field_widget[name=support_superior_user_ids]:contains("Resp B"):contains("Supervisor"):not(:contains("Resp A"))`,
+        },
+        ...saveForm("Save the user"),
+    ],
+});
