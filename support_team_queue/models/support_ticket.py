@@ -60,6 +60,45 @@ def _hours_between(start, end):
     return max((end - start).total_seconds(), 0) / 3600
 
 
+# The open tickets' indexes, by name: (key, included columns).
+# - The queue page lists the open tickets in the first one's order: with
+#   it, PostgreSQL reads the first page off it and stops, for the superuser
+#   and for a user whose rules reach most tickets alike, instead of sorting
+#   every open ticket. It includes every column the rules read: once
+#   vacuumed, the page's ids are read off the index alone
+#   (support.rule.engine's _search_fetch_page), and so is a supervisor's and
+#   a team administrator's count.
+# - An operator's rules reach tickets by holder and by group, a manager's by
+#   the holder's role too, and their count takes them branch by branch
+#   (support.rule.engine's search_count): over the open tickets only, with
+#   the columns the other branches and the company rule read, each branch of
+#   the count is read off one index alone once the table is vacuumed. The
+#   holder's role, counted last (``_columns_counted_last``), is in its own
+#   index only: in the others it would make them wider than the plain index
+#   of their column, which PostgreSQL would then read instead, closed
+#   tickets included (bench/README.md, "Eighth round"). Not the state, which
+#   the side panel counts by: 40% larger indexes, 10-30% slower counts
+#   (bench/README.md, "A busy desk").
+OPEN_INDEXES = {
+    "support_ticket_queue_page_index": (
+        ("priority DESC", "create_date DESC", "id DESC"),
+        ("user_id", "user_role_id", "group_id", "team_id", "company_id"),
+    ),
+    "support_ticket_open_user_index": (
+        ("user_id",),
+        ("group_id", "team_id", "company_id"),
+    ),
+    "support_ticket_open_group_index": (
+        ("group_id",),
+        ("user_id", "team_id", "company_id"),
+    ),
+    "support_ticket_open_user_role_index": (
+        ("user_role_id",),
+        ("user_id", "group_id", "team_id", "company_id"),
+    ),
+}
+
+
 class SupportTicket(models.Model):
     """A support request.
 
@@ -285,42 +324,8 @@ class SupportTicket(models.Model):
         cr = self.env.cr
         # the queue page index's first version (no included columns)
         drop_index(cr, "support_ticket_open_queue_index", self._table)
-        # The queue page lists the open tickets in this order: with the
-        # index, PostgreSQL reads the first page off it and stops, for the
-        # superuser and for a user whose rules reach most tickets alike,
-        # instead of sorting every open ticket. It includes every column
-        # the rules read: once vacuumed, the page's ids are read off the
-        # index alone (support.rule.engine's _search_fetch_page), and so is
-        # a supervisor's and a team administrator's count.
-        rule_columns = ("user_id", "group_id", "team_id", "company_id")
-        ensure_open_index(
-            cr,
-            "support_ticket_queue_page_index",
-            ("priority DESC", "create_date DESC", "id DESC"),
-            (*rule_columns[:1], "user_role_id", *rule_columns[1:]),
-        )
-        # An operator's rules reach tickets by holder and by group, a
-        # manager's by the holder's role too, and their count takes them
-        # branch by branch (support.rule.engine's search_count): over the
-        # open tickets only, with the columns the other branches and the
-        # company rule read, each branch of the count is read off one index
-        # alone once the table is vacuumed. The holder's role, counted last
-        # (``_columns_counted_last``), is in its own index only: in the
-        # others it would make them wider than the plain index of their
-        # column, which PostgreSQL would then read instead, closed tickets
-        # included (bench/README.md, "Eighth round"). Not the state, which
-        # the side panel counts by: 40% larger indexes, 10-30% slower
-        # counts (bench/README.md, "A busy desk").
-        for key in ("user_id", "group_id"):
-            ensure_open_index(
-                cr,
-                f"support_ticket_open_{key.removesuffix('_id')}_index",
-                (key,),
-                [column for column in rule_columns if column != key],
-            )
-        ensure_open_index(
-            cr, "support_ticket_open_user_role_index", ("user_role_id",), rule_columns
-        )
+        for name, (key, included) in OPEN_INDEXES.items():
+            ensure_open_index(cr, name, key, included)
 
     @api.depends("user_id.support_role_id")
     def _compute_user_role_id(self):
