@@ -116,6 +116,15 @@ class TestDeskBoundaries(SupportCase):
         for domain in (
             [("message_ids.body", "ilike", "SEGRETO-42")],
             [("message_ids", "any", [("body", "ilike", "SEGRETO-42")])],
+            # the messages of a record the ticket names
+            [("partner_id", "any", [("message_ids.body", "ilike", "SEGRETO-42")])],
+            [
+                (
+                    "team_id",
+                    "any",
+                    [("message_ids", "any", [("body", "ilike", "SEGRETO-42")])],
+                )
+            ],
         ):
             with (
                 self.subTest(domain=domain),

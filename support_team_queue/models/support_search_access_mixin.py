@@ -2,6 +2,11 @@ from odoo import api, models
 from odoo.exceptions import AccessError
 from odoo.models import parse_read_group_spec
 
+# Odoo joins a record's messages without their access rules (mail.thread's
+# message_ids is auto_join): searching by them, on the ticket or on a record
+# it names (its requester, its team), a customer could probe internal notes.
+CUSTOMER_UNSEARCHABLE = frozenset(("message_ids", "website_message_ids"))
+
 
 # Patch of Odoo: a field's groups are checked when it is read, not when a domain names
 # it or a many2many is grouped by; the models inheriting this mixin refuse both.
@@ -42,21 +47,20 @@ class SupportSearchAccessMixin(models.AbstractModel):
             )
         return super()._read_group(domain, groupby, *args, **kwargs)
 
-    # Odoo joins a record's messages without their access rules
-    # (mail.thread's message_ids is auto_join): searching by them, a
-    # customer could probe the internal notes of their own tickets.
-    _customer_unsearchable = frozenset(("message_ids", "website_message_ids"))
-
     @api.model
     def _check_domain_access(self, domain):
-        customer = not self.env.user._is_internal()
         for leaf in domain or ():
             if not isinstance(leaf, list | tuple) or len(leaf) != 3:
                 continue  # '&', '|', '!'
             path, operator, value = leaf
             if not isinstance(path, str):
                 continue  # Odoo refuses it with its own message
-            if customer and path.split(".")[0] in self._customer_unsearchable:
+            # who the user is, asked only of such a path: every search of
+            # the queue page comes here
+            if (
+                path.split(".")[0] in CUSTOMER_UNSEARCHABLE
+                and not self.env.user._is_internal()
+            ):
                 raise AccessError(
                     self.env._("Customers cannot search tickets by their messages.")
                 )
