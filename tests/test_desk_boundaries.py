@@ -109,15 +109,29 @@ class TestDeskBoundaries(SupportCase):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
+        # and one on the customer's own contact
+        customer.partner_id.message_post(
+            body="Nota interna SEGRETO-43",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
         Ticket = self.env["support.ticket"].with_user(customer)
         self.assertEqual(Ticket.search([]), ticket)  # positive control
+        # an internal user may (they read the notes)
+        self.assertEqual(
+            self.env["support.ticket"]
+            .with_user(self.supervisor)
+            .search([("partner_id.message_ids.body", "ilike", "SEGRETO-43")]),
+            ticket,
+        )
         with self.assertRaises(AccessError), mute_logger("odoo.models"):
             Ticket.browse(ticket.id).read(["assignable_user_ids"])
         for domain in (
             [("message_ids.body", "ilike", "SEGRETO-42")],
             [("message_ids", "any", [("body", "ilike", "SEGRETO-42")])],
-            # the messages of a record the ticket names
-            [("partner_id", "any", [("message_ids.body", "ilike", "SEGRETO-42")])],
+            # the messages of a record the ticket names, at any step of a
+            # path or of an "any"
+            [("partner_id", "any", [("message_ids.body", "ilike", "SEGRETO-43")])],
             [
                 (
                     "team_id",
@@ -125,6 +139,18 @@ class TestDeskBoundaries(SupportCase):
                     [("message_ids", "any", [("body", "ilike", "SEGRETO-42")])],
                 )
             ],
+            [("partner_id.message_ids.body", "ilike", "SEGRETO-43")],
+            [("partner_id.website_message_ids.body", "ilike", "SEGRETO-43")],
+            [("partner_id.message_ids", "any", [("body", "ilike", "SEGRETO-43")])],
+            [
+                (
+                    "partner_id.commercial_partner_id.child_ids.message_ids.body",
+                    "ilike",
+                    "SEGRETO-43",
+                )
+            ],
+            [("partner_id", "any", [("parent_id.message_ids.body", "ilike", "S")])],
+            [("partner_id.message_ids", "not any", [("body", "ilike", "S")])],
         ):
             with (
                 self.subTest(domain=domain),
@@ -133,3 +159,25 @@ class TestDeskBoundaries(SupportCase):
                 ),
             ):
                 Ticket.search(domain)
+        # nor their own contact by its messages, which Odoo would join
+        # without their rules
+        Partner = self.env["res.partner"].with_user(customer)
+        own = [("id", "=", customer.partner_id.id)]
+        self.assertEqual(Partner.search(own), customer.partner_id)  # control
+        for domain in (
+            [*own, ("message_ids.body", "ilike", "SEGRETO-43")],
+            [*own, ("website_message_ids", "any", [("body", "ilike", "SEGRETO")])],
+            [("parent_id.child_ids.message_ids.body", "ilike", "SEGRETO-43")],
+        ):
+            with (
+                self.subTest(domain=domain),
+                self.assertRefused(
+                    AccessError, "cannot search contacts by their messages"
+                ),
+            ):
+                Partner.search(domain)
+        internal = self.env["res.partner"].with_user(self.callcenter)
+        self.assertEqual(
+            internal.search([*own, ("message_ids.body", "ilike", "SEGRETO-43")]),
+            customer.partner_id,
+        )

@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import email_normalize
 
+from .support_search_access_mixin import refuse_customer_search_by_messages
+
 # one or more dot-separated labels, then a top-level domain
 EMAIL_DOMAIN_RE = re.compile(
     r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
@@ -24,6 +26,21 @@ class ResPartner(models.Model):
         string="Ticket Count",
         groups="support_team_queue.group_support_readonly",
     )
+
+    # Patch of Odoo: a contact's messages are joined without their access
+    # rules (message_ids is auto_join): a customer searching contacts by them
+    # would probe the internal notes logged on their own contact.
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if not self.env.su:
+            refuse_customer_search_by_messages(
+                self,
+                domain,
+                lambda: self.env._(
+                    "Customers cannot search contacts by their messages."
+                ),
+            )
+        return super()._search(domain, *args, **kwargs)
 
     @api.depends_context("uid")
     def _compute_support_ticket_count(self):

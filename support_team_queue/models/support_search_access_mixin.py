@@ -3,9 +3,33 @@ from odoo.exceptions import AccessError
 from odoo.models import parse_read_group_spec
 
 # Odoo joins a record's messages without their access rules (mail.thread's
-# message_ids is auto_join): searching by them, on the ticket or on a record
-# it names (its requester, its team), a customer could probe internal notes.
+# message_ids is auto_join): searching tickets by them, or by those of a
+# record a ticket names (its requester, its team), at any step of a path or
+# of an ``any``, a customer could probe internal notes.
 CUSTOMER_UNSEARCHABLE = frozenset(("message_ids", "website_message_ids"))
+
+
+def refuse_customer_search_by_messages(model, domain, message):
+    """Raise an AccessError (``message()``) when ``domain``, a customer's
+    search of ``model``, names messages at any step of a path or of an
+    ``any``; who the user is is asked only of such a step."""
+    for leaf in domain or ():
+        if not isinstance(leaf, list | tuple) or len(leaf) != 3:
+            continue  # '&', '|', '!'
+        path, operator, value = leaf
+        if not isinstance(path, str):
+            continue
+        current = model
+        for name in path.split("."):
+            if name in CUSTOMER_UNSEARCHABLE and not model.env.user._is_internal():
+                raise AccessError(message())
+            field = current._fields.get(name)
+            if field is None or not field.relational:
+                break
+            current = model.env[field.comodel_name]
+        else:
+            if operator in ("any", "not any") and isinstance(value, list | tuple):
+                refuse_customer_search_by_messages(current, value, message)
 
 
 # Patch of Odoo: a field's groups are checked when it is read, not when a domain names
@@ -49,21 +73,17 @@ class SupportSearchAccessMixin(models.AbstractModel):
 
     @api.model
     def _check_domain_access(self, domain):
+        refuse_customer_search_by_messages(
+            self,
+            domain,
+            lambda: self.env._("Customers cannot search tickets by their messages."),
+        )
         for leaf in domain or ():
             if not isinstance(leaf, list | tuple) or len(leaf) != 3:
                 continue  # '&', '|', '!'
             path, operator, value = leaf
             if not isinstance(path, str):
                 continue  # Odoo refuses it with its own message
-            # who the user is, asked only of such a path: every search of
-            # the queue page comes here
-            if (
-                path.split(".")[0] in CUSTOMER_UNSEARCHABLE
-                and not self.env.user._is_internal()
-            ):
-                raise AccessError(
-                    self.env._("Customers cannot search tickets by their messages.")
-                )
             model = self
             for name in path.split("."):
                 field = model._fields.get(name)
