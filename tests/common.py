@@ -7,6 +7,7 @@ not tag them; the base classes below supply what it would have.
 import base64
 import contextlib
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from odoo.tools import mute_logger
 from tools.odoo_server import ODOO_SRC, REPO_ROOT
 
 MODULE = "support_team_queue"
+_logger = logging.getLogger(__name__)
 # what the chatter asks of /mail/thread/data for a record it opens
 THREAD_DATA_REQUESTS = (
     "activities",
@@ -476,6 +478,10 @@ class CommittedCase(_OdooTestAttributes, BaseCase):
         with cls.registry.cursor() as cr:  # commits on exit
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
             built = cls.build_committed(env, uuid.uuid4().hex[:8])
+            for records in built.values():
+                # raised before the cursor commits: nothing is left behind
+                if records._name not in cls._DELETION_ORDER:
+                    raise TypeError(f"{cls.__name__}: nothing deletes {records._name}")
             cls.created = {name: records.ids for name, records in built.items()}
             cls._created_by_model = {}
             for records in built.values():
@@ -498,9 +504,15 @@ class CommittedCase(_OdooTestAttributes, BaseCase):
             for model in cls._DELETION_ORDER:
                 records = env[model].browse(created.get(model, [])).exists()
                 partners = records.partner_id if model == "res.users" else None
-                records.unlink()
-                if partners:
-                    partners.unlink()
+                # one model that cannot go (a test tied a record of its own
+                # to it) leaves the others to be deleted
+                try:
+                    with cr.savepoint():
+                        records.unlink()
+                        if partners:
+                            partners.unlink()
+                except Exception as error:  # noqa: BLE001
+                    _logger.warning("%s left %s: %s", cls.__name__, records, error)
 
 
 class RpcTransportsMixin:

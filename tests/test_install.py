@@ -112,7 +112,7 @@ team = env["support.team"].create(
 env["support.ticket"].create(
     [{"name": f"Di {user.login} {n}", "team_id": team.id, "user_id": user.id}
      for user in users for n in range(3)]
-    + [{"name": "Di nessuno", "team_id": team.id}]
+    + [{"name": "Di nessuno", "team_id": team.id, "user_id": False}]
 )
 env.cr.commit()
 """
@@ -148,7 +148,13 @@ def test_updates_a_database_of_the_previous_release(fresh_database, tmp_path):
         check=False,
     )  # fmt: skip
     assert shell.returncode == 0, shell.stdout + shell.stderr
-    assert psql(fresh_database, "SELECT count(*) FROM support_ticket") == "13"
+    assert (
+        psql(
+            fresh_database,
+            "SELECT count(*), count(user_id) FROM support_ticket",
+        )
+        == "13|12"
+    )
 
     # updated to this version, with Odoo's info lines
     result = run_odoo(
@@ -158,6 +164,12 @@ def test_updates_a_database_of_the_previous_release(fresh_database, tmp_path):
     assert result.returncode == 0, output
     assert problems(output) == [], output
     # the holder's role is filled by the pre-migration, not ticket by ticket
+    for stage in ("pre", "post"):
+        assert re.search(
+            rf"{MODULE}: Running migration \[[^\]]*18\.0\.1\.3\.0[^\]]*\] "
+            rf"{stage}-migration",
+            output,
+        ), output
     assert "Prepare computation of support.ticket.user_role_id" not in output
     assert (
         psql(
@@ -172,7 +184,9 @@ def test_updates_a_database_of_the_previous_release(fresh_database, tmp_path):
         "count(*) FILTER (WHERE t.user_role_id IS DISTINCT FROM u.support_role_id) "
         "FROM support_ticket t LEFT JOIN res_users u ON u.id = t.user_id",
     )
-    assert held == "9|0"  # three holders with a role, three tickets each
+    # three holders with a role, three tickets each; the roleless holder's
+    # and the unheld ticket have none
+    assert held == "9|0"
     # Odoo still made the field's foreign key and index
     assert (
         psql(
