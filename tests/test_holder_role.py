@@ -6,7 +6,7 @@ and a customer does not read it on the ticket."""
 import psycopg2.errors
 
 from odoo import SUPERUSER_ID, Command, api
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.modules.migration import load_script
 from odoo.tests.common import new_test_user
 from odoo.tools import mute_logger
@@ -129,6 +129,31 @@ class TestHolderRole(SupportCase):
         held_by = check()
         self.assertEqual(held_by[self.tech_a], newcomer | self.tech_b)
         self.assertFalse(held_by[self.supervisor])
+
+    def test_a_search_on_superiors_takes_in_and_equals_only(self):
+        # the roles below a user's, and the users holding them, as a manager
+        # asks them; any other operator is a clear error, never a guess
+        Role = self.env["support.role"].with_user(self.resp_a)
+        Users = self.env["res.users"].with_user(self.resp_a)
+        for operator, value in (("in", [self.resp_a.id]), ("=", self.resp_a.id)):
+            self.assertEqual(
+                Role.search([("superior_user_ids", operator, value)]),
+                self.role_tech_a,
+            )
+            self.assertEqual(
+                Users.search([("support_superior_user_ids", operator, value)]),
+                self.tech_a,
+            )
+        for operator in ("not in", "!=", "ilike"):
+            with (
+                self.subTest(operator=operator),
+                self.assertRaisesRegex(UserError, "Unsupported search"),
+            ):
+                Role.search([("superior_user_ids", operator, [self.resp_a.id])])
+            with self.assertRaisesRegex(UserError, "Unsupported search"):
+                Users.search(
+                    [("support_superior_user_ids", operator, [self.resp_a.id])]
+                )
 
     def test_no_one_writes_the_holders_role(self):
         # written, it would take a ticket out of its holder's superiors'
