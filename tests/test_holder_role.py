@@ -130,6 +130,33 @@ class TestHolderRole(SupportCase):
         self.assertEqual(held_by[self.tech_a], newcomer | self.tech_b)
         self.assertFalse(held_by[self.supervisor])
 
+    def test_the_superiors_follow_the_holders_above_in_the_same_transaction(self):
+        # read once, then the roles above change holders: the superiors
+        # follow at once, as the users' form and the access impact preview
+        # read them before anything is flushed or invalidated
+        self.assertEqual(
+            self.tech_a.support_superior_user_ids, self.resp_a | self.supervisor
+        )
+        self.assertEqual(
+            self.role_tech_a.superior_user_ids, self.resp_a | self.supervisor
+        )
+        deputy = self.resp_a.copy({"login": "resp_a_deputy", "support_role_id": False})
+        # a role that grants no profile: the holder's groups stay as they are
+        self.role_resp_a.profile_group_ids = False
+        self.role_tech_a.superior_user_ids  # noqa: B018 (read before the change)
+        deputy.support_role_id = self.role_resp_a
+        self.assertEqual(
+            self.tech_a.support_superior_user_ids,
+            self.resp_a | deputy | self.supervisor,
+        )
+        # an archived holder is no superior on the form; one who leaves the
+        # role above neither
+        self.resp_a.active = False
+        self.supervisor.support_role_id = False
+        self.assertEqual(self.tech_a.support_superior_user_ids, deputy)
+        self.assertEqual(self.role_tech_a.superior_user_ids, deputy)
+        self.assertFalse(self.role_resp_a.superior_user_ids)
+
     def test_a_search_on_superiors_takes_in_and_equals_only(self):
         # the roles below a user's, and the users holding them, as a manager
         # asks them; any other operator is a clear error, never a guess

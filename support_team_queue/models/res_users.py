@@ -133,7 +133,7 @@ class ResUsers(models.Model):
         readable = Group.search([("id", "in", value)]) if value else Group
         return [("id", "in", readable.sudo().effective_user_ids.ids)]
 
-    @api.depends("support_role_id.parent_path")
+    @api.depends("support_role_id.superior_user_ids")
     def _compute_support_superior_user_ids(self):
         for user in self:
             user.support_superior_user_ids = user.support_role_id.superior_user_ids

@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 
-from .support_principal import Principal, role_ids_path
+from .support_principal import Principal
 
 
 class SupportRole(models.Model):
@@ -66,6 +66,7 @@ class SupportRole(models.Model):
         string="Superiors",
         compute="_compute_superior_user_ids",
         search="_search_superior_user_ids",
+        recursive=True,
         help="Holders of a role strictly above this one: they see the "
         "tickets held by this role's holders.",
     )
@@ -86,13 +87,20 @@ class SupportRole(models.Model):
         for role in self.with_context(active_test=False):
             role.subtree_user_ids = role.user_ids | role.child_ids.subtree_user_ids
 
-    @api.depends("parent_path")
+    # the holders above, by their fields: a holder who takes, leaves or is
+    # archived from a role above is followed in the same transaction
+    @api.depends(
+        "parent_id.user_ids.active",
+        "parent_id.user_ids.support_role_id",
+        "parent_id.superior_user_ids",
+    )
     def _compute_superior_user_ids(self):
         for role in self:
-            ancestors = self.browse(role_ids_path(role)[:-1])
+            parent = role.parent_id.sudo()
             # shown on the users' form: the active holders
             role.superior_user_ids = (
-                Principal("role", ancestors).users().filtered("active")
+                Principal("role", parent).users().filtered("active")
+                | parent.superior_user_ids
             )
 
     def _search_superior_user_ids(self, operator, value):
