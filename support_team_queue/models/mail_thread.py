@@ -2,6 +2,7 @@ import codecs
 import logging
 
 from odoo import api, models
+from odoo.exceptions import AccessError
 from odoo.tools import email_split
 
 _logger = logging.getLogger(__name__)
@@ -69,8 +70,18 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def message_process(self, model, message, *args, **kwargs):
-        # Changes nothing of Odoo's: tells the parser below which model the
-        # gateway falls back on (a mail server's "Create a new record").
+        # Patch of Odoo: the gateway routes and posts an e-mail as superuser,
+        # and the method is public: over RPC any user could feed it a forged
+        # e-mail, with the record's values of their choice (custom_values)
+        # or the id of a thread to post in, and create, reopen or fill
+        # tickets their rights refuse. The gateway is the mail fetcher (run
+        # as superuser) or a mail gateway account with Settings rights.
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._("Only the mail gateway may deliver incoming e-mail.")
+            )
+        # Tells the parser below which model the gateway falls back on (a
+        # mail server's "Create a new record").
         return super(
             MailThread, self.with_context(mail_gateway_fallback_model=model)
         ).message_process(model, message, *args, **kwargs)
