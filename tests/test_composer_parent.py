@@ -110,3 +110,66 @@ class TestComposerParent(SupportCase):
             {"parent_id": self.message.id}, ["parent_id"], spec
         )
         self.assertIn(SUBJECT, str(result))
+
+
+class TestComposerTickets(SupportCase):
+    """A composer about tickets (its ``model`` and ``res_ids``, or the
+    context's defaults and active ids) names them as superuser: it is
+    refused for tickets the user may not read, or that do not exist."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.ticket = cls.new_ticket(SUBJECT, group=cls.group_a)
+        cls.Composer = cls.env["mail.compose.message"]
+        cls.spec = {"record_name": {}, "subject": {}, "model": {}, "res_ids": {}}
+
+    def contexts(self, ids):
+        return {
+            "defaults": {"default_model": "support.ticket", "default_res_ids": ids},
+            "active ids": {"active_model": "support.ticket", "active_ids": ids},
+            "active id": {"active_model": "support.ticket", "active_id": ids[0]},
+        }
+
+    def assertRevealsNothing(self, text):
+        self.assertNotIn(SUBJECT, text)
+        self.assertNotIn(self.ticket.number, text)
+
+    def test_a_reader_writes_about_the_ticket(self):
+        for name, context in self.contexts(self.ticket.ids).items():
+            with self.subTest(name):
+                composer = (
+                    self.Composer.with_user(self.tech_a)
+                    .with_context(context)
+                    .create({"composition_mode": "comment", "body": "Grazie"})
+                )
+                self.assertEqual(composer.model, "support.ticket")
+                self.assertIn(SUBJECT, composer.record_name)
+
+    def test_who_may_not_read_the_ticket_gets_no_composer_on_it(self):
+        missing = self.ticket.id + 100000
+        for ids in (self.ticket.ids, [missing]):
+            for name, context in self.contexts(ids).items():
+                composer = self.Composer.with_user(self.tech_b).with_context(context)
+                with self.subTest(name, ids=ids):
+                    # saved, as the web client's form saves it (web_save)
+                    with self.assertRefused(AccessError, "you may not read them") as refused:
+                        composer.web_save(
+                            {"composition_mode": "comment", "body": "x"}, self.spec
+                        )
+                    self.assertRevealsNothing(str(refused.exception))
+                    # the form before saving
+                    with self.assertRefused(AccessError, "you may not read them"):
+                        composer.onchange({}, [], self.spec)
+        # named on the composer itself, or written on it afterwards
+        values = {"model": "support.ticket", "res_ids": str(self.ticket.ids)}
+        with self.assertRefused(AccessError, "you may not read them"):
+            self.Composer.with_user(self.tech_b).create(
+                {**values, "composition_mode": "comment"}
+            )
+        own = self.new_ticket("Di Gruppo B", group=self.group_b)
+        composer = self.Composer.with_user(self.tech_b).create(
+            {"model": "support.ticket", "res_ids": str(own.ids), "body": "x"}
+        )
+        with self.assertRefused(AccessError, "you may not read them"):
+            composer.write({"res_ids": str(self.ticket.ids), "record_name": False})
