@@ -211,15 +211,42 @@ class TestTokenAccess(TokenCase):
             # reading every field leaves it out
             self.assertNotIn("access_token", ticket.read()[0])
 
-    def test_support_administrators_and_the_customer_read_it(self):
-        admin = self.env.ref("base.user_admin")
-        for user in (admin, self.portal_user):
-            with self.subTest(user=user.login):
-                ticket = self.ticket.with_user(user)
+    def test_support_administrators_read_it(self):
+        ticket = self.ticket.with_user(self.env.ref("base.user_admin"))
+        self.assertEqual(ticket.read(["access_token"])[0]["access_token"], self.old_token)
+
+    def test_customers_do_not_read_it_but_the_requester_gets_their_link(self):
+        # a colleague of the same organization reads the ticket, not the
+        # link that speaks for its requester; the requester has it by mail
+        # and opens it from a notification (below), not over RPC
+        colleague_token = self.colleague_ticket.sudo()._portal_ensure_token()
+        for ticket in (self.ticket, self.colleague_ticket):
+            ticket = ticket.with_user(self.portal_user)
+            self.assertTrue(ticket.read(["name"]))
+            with self.subTest(ticket=ticket.name), self.assertRaises(AccessError):
                 ticket.invalidate_recordset()
-                self.assertEqual(
-                    ticket.read(["access_token"])[0]["access_token"], self.old_token
-                )
+                ticket.read(["access_token"])
+            with self.subTest(ticket=ticket.name, via="search"), self.assertRaises(
+                AccessError
+            ):
+                ticket.search([("access_token", "in", [self.old_token, colleague_token])])
+            self.assertNotIn("access_token", ticket.read()[0])
+        self.env.invalidate_all()
+        with self.assertRaises(AccessError):
+            self.colleague_ticket.with_user(self.portal_user).get_portal_url()
+        self.assertIn(
+            f"access_token={self.old_token}",
+            self.ticket.with_user(self.portal_user).get_portal_url(),
+        )
+        # the colleague's notification link opens the page, without the token
+        self.login_portal()
+        response = self.url_open(
+            f"/mail/view?model=support.ticket&res_id={self.colleague_ticket.id}",
+            allow_redirects=False,
+        )
+        self.assertEqual(response.status_code, 303)
+        self.assertIn(self.colleague_ticket.access_url, response.headers["Location"])
+        self.assertNotIn(colleague_token, response.headers["Location"])
 
     def test_a_reader_still_answers_the_customer(self):
         # Odoo signs the customer's link as the poster: a technician's public

@@ -168,14 +168,13 @@ class SupportTicket(models.Model):
         "their e-mail domain.",
     )
     # The portal link's token (portal.mixin) is the requester's: the
-    # customers who read the ticket and the Support Administrators read it,
-    # other staff do not (Odoo's own flows read it as superuser: the portal
-    # pages, the chatter with a token, the link in a notification); nobody
-    # writes it (``write``), and a new one replaces it when the ticket
-    # changes requester or organization (``_renew_portal_token``).
-    access_token = fields.Char(
-        groups="base.group_portal,support_team_queue.group_support_admin"
-    )
+    # Support Administrators read it, other staff and the requester's
+    # colleagues do not (Odoo's own flows read it as superuser: the portal
+    # pages, the chatter with a token, the link in a notification; the
+    # requester's own link is built for them, ``_portal_ensure_token``);
+    # nobody writes it (``write``), and a new one replaces it when the
+    # ticket changes requester or organization (``_renew_portal_token``).
+    access_token = fields.Char(groups="support_team_queue.group_support_admin")
     requester_display = fields.Char(
         string="Requester or Organization",
         compute="_compute_requester_display",

@@ -32,6 +32,28 @@ class SupportTicket(models.Model):
                 {"access_token": str(uuid.uuid4())}
             )
 
+    def _portal_ensure_token(self):
+        # The requester's own link, built as them (/mail/view, from the link
+        # a notification carries): the field is the Support Administrators'
+        # only, so that a colleague of the same organization, who reads the
+        # ticket, cannot read the link that speaks for the requester.
+        user = self.env.user
+        if not self.env.su and user.share and self._is_own_request(user.partner_id):
+            return super(SupportTicket, self.sudo())._portal_ensure_token()
+        # checked here: a value already in the cache is read unchecked
+        self.check_field_access_rights("read", ["access_token"])
+        return super()._portal_ensure_token()
+
+    def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
+        # a colleague opening a ticket of their organization gets its page,
+        # without the requester's token
+        user = self.env.user
+        if not self.env.su and user.share and not self._is_own_request(user.partner_id):
+            share_token = False
+        return super()._get_share_url(
+            redirect=redirect, signup_partner=signup_partner, pid=pid, share_token=share_token
+        )
+
     # --- Portal ---
     # Customers follow, answer and open tickets from /my/tickets
     # (controllers/portal.py). Which tickets they reach is decided by the
