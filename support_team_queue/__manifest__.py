@@ -27,6 +27,7 @@
         "data/mail_template_data.xml",
         "data/mail_canned_response_data.xml",
         "data/support_cron.xml",
+        "data/auth_signup_data.xml",
         "wizard/support_ticket_assign_views.xml",
         "wizard/support_ticket_merge_views.xml",
         "views/support_ticket_views.xml",

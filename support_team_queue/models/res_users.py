@@ -1,4 +1,4 @@
-from odoo import SUPERUSER_ID, Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 
@@ -166,6 +166,27 @@ class ResUsers(models.Model):
                 old_profiles[user], user.support_role_id.profile_group_ids
             )
         return result
+
+    # Patch of Odoo: an uninvited sign-up takes no address a contact already has.
+    @api.model
+    def _signup_create_user(self, values):
+        # With sign-up open to anyone (Settings, Customer Account "Free
+        # sign up"), Odoo does not check the address: a visitor signing up
+        # with a customer's address would become the one Odoo's mail gateway
+        # files that customer's next e-mail requests under (it prefers a
+        # contact with a user), and read them. Such an address is invited
+        # (its contact gets the account), never signed up by whoever types it.
+        email = tools.email_normalize(values.get("email") or values.get("login"))
+        if "partner_id" not in values and email:
+            Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+            if Partner.search_count([("email_normalized", "=", email)], limit=1):
+                raise UserError(
+                    self.env._(
+                        "This address cannot sign up: ask for an invitation "
+                        "from the support desk."
+                    )
+                )
+        return super()._signup_create_user(values)
 
     def _support_swap_profiles(self, old_profiles, new_profiles):
         """Replace the groups granted by a former role with a new role's.
