@@ -54,6 +54,37 @@ class SupportTicket(models.Model):
             redirect=redirect, signup_partner=signup_partner, pid=pid, share_token=share_token
         )
 
+    # --- Followers from incoming e-mail ---
+
+    def _message_subscribe(self, partner_ids=None, subtype_ids=None, customer_ids=None):
+        # Odoo makes the author of an incoming e-mail a follower, so that they
+        # get the answers. A ticket's answers are its requester's and their
+        # organization's (and the staff's): a former requester answering an
+        # old e-mail, or anyone else the thread reached, is heard (the
+        # message is posted) but does not follow the ticket.
+        if self.env.context.get("from_alias") and partner_ids:
+            partners = self.env["res.partner"].sudo().browse(partner_ids)
+            partner_ids = [
+                partner.id
+                for partner in partners
+                if all(ticket._answers_reach_by_mail(partner) for ticket in self)
+            ]
+        return super()._message_subscribe(
+            partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
+        )
+
+    def _answers_reach_by_mail(self, partner):
+        """Whether an e-mail's author ``partner`` may follow the ticket: staff,
+        its requester, or a contact of the requester's organization."""
+        self.ensure_one()
+        ticket = self.sudo()
+        if any(not user.share for user in partner.user_ids):
+            return True
+        organization = ticket.organization_id
+        return ticket._is_own_request(partner) or bool(
+            organization and partner.commercial_partner_id == organization
+        )
+
     # --- Portal ---
     # Customers follow, answer and open tickets from /my/tickets
     # (controllers/portal.py). Which tickets they reach is decided by the
