@@ -153,7 +153,9 @@ class TestComposerTickets(SupportCase):
                 composer = self.Composer.with_user(self.tech_b).with_context(context)
                 with self.subTest(name, ids=ids):
                     # saved, as the web client's form saves it (web_save)
-                    with self.assertRefused(AccessError, "you may not read them") as refused:
+                    with self.assertRefused(
+                        AccessError, "you may not read them"
+                    ) as refused:
                         composer.web_save(
                             {"composition_mode": "comment", "body": "x"}, self.spec
                         )

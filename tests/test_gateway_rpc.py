@@ -49,7 +49,13 @@ class TestGatewayOverRpc(RpcTransportsMixin, SupportHttpCase):
         )
 
     def test_no_user_but_the_gateway_delivers_mail_over_rpc(self):
-        for user in (self.tech_b, self.resp_b, self.supervisor, self.loner, self.customer):
+        for user in (
+            self.tech_b,
+            self.resp_b,
+            self.supervisor,
+            self.loner,
+            self.customer,
+        ):
             subject = f"Innocuo di {user.login}"
             custom_values = {
                 "team_id": self.team.id,

@@ -16,7 +16,9 @@ class TestReplyFollowers(MailIntakeCase, MailCase):
         ticket, msg_id = self.receive_new_ticket()
         mario = ticket.partner_id
         self.assertIn(mario, ticket.message_partner_ids)
-        giulia = self.env["res.partner"].create({"name": "Giulia Neri", "email": GIULIA})
+        giulia = self.env["res.partner"].create(
+            {"name": "Giulia Neri", "email": GIULIA}
+        )
         ticket.partner_id = giulia
         self.assertNotIn(mario, ticket.message_partner_ids)
         # Mario answers his old e-mail
@@ -46,4 +48,6 @@ class TestReplyFollowers(MailIntakeCase, MailCase):
         self.assertIn(
             "anna.verdi@rossi-impianti.it", ticket.message_partner_ids.mapped("email")
         )
-        self.assertIn(MARIO.split("<")[1].rstrip(">"), ticket.message_partner_ids.mapped("email"))
+        self.assertIn(
+            MARIO.split("<")[1].rstrip(">"), ticket.message_partner_ids.mapped("email")
+        )

@@ -213,7 +213,9 @@ class TestTokenAccess(TokenCase):
 
     def test_support_administrators_read_it(self):
         ticket = self.ticket.with_user(self.env.ref("base.user_admin"))
-        self.assertEqual(ticket.read(["access_token"])[0]["access_token"], self.old_token)
+        self.assertEqual(
+            ticket.read(["access_token"])[0]["access_token"], self.old_token
+        )
 
     def test_customers_do_not_read_it_but_the_requester_gets_their_link(self):
         # a colleague of the same organization reads the ticket, not the
@@ -226,10 +228,13 @@ class TestTokenAccess(TokenCase):
             with self.subTest(ticket=ticket.name), self.assertRaises(AccessError):
                 ticket.invalidate_recordset()
                 ticket.read(["access_token"])
-            with self.subTest(ticket=ticket.name, via="search"), self.assertRaises(
-                AccessError
+            with (
+                self.subTest(ticket=ticket.name, via="search"),
+                self.assertRaises(AccessError),
             ):
-                ticket.search([("access_token", "in", [self.old_token, colleague_token])])
+                ticket.search(
+                    [("access_token", "in", [self.old_token, colleague_token])]
+                )
             self.assertNotIn("access_token", ticket.read()[0])
         self.env.invalidate_all()
         with self.assertRaises(AccessError):

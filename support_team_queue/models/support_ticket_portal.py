@@ -44,14 +44,19 @@ class SupportTicket(models.Model):
         self.check_field_access_rights("read", ["access_token"])
         return super()._portal_ensure_token()
 
-    def _get_share_url(self, redirect=False, signup_partner=False, pid=None, share_token=True):
+    def _get_share_url(
+        self, redirect=False, signup_partner=False, pid=None, share_token=True
+    ):
         # a colleague opening a ticket of their organization gets its page,
         # without the requester's token
         user = self.env.user
         if not self.env.su and user.share and not self._is_own_request(user.partner_id):
             share_token = False
         return super()._get_share_url(
-            redirect=redirect, signup_partner=signup_partner, pid=pid, share_token=share_token
+            redirect=redirect,
+            signup_partner=signup_partner,
+            pid=pid,
+            share_token=share_token,
         )
 
     # --- Followers from incoming e-mail ---

@@ -113,7 +113,9 @@ class MailComposeMessage(models.TransientModel):
         existing = tickets.exists()
         if len(existing) < len(tickets) or existing - existing._filtered_access("read"):
             raise AccessError(
-                self.env._("You cannot write about these tickets: you may not read them.")
+                self.env._(
+                    "You cannot write about these tickets: you may not read them."
+                )
             )
 
     @api.model
