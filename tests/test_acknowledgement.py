@@ -15,8 +15,17 @@ SUBJECT = "We received your request"
 
 
 class TestAcknowledgementByEmail(MailIntakeCase, MailCase):
+    def ticket_messages(self, ticket):
+        """Every message stored on the ticket: the acknowledgement is the
+        requester's (``message_notify``), outside the chatter."""
+        return self.env["mail.message"].search(
+            [("model", "=", "support.ticket"), ("res_id", "=", ticket.id)]
+        )
+
     def acknowledgements(self, ticket):
-        return ticket.message_ids.filtered(lambda m: SUBJECT in (m.subject or ""))
+        return self.ticket_messages(ticket).filtered(
+            lambda m: SUBJECT in (m.subject or "")
+        )
 
     def test_a_new_email_is_acknowledged_with_number_and_portal_link(self):
         with self.mock_mail_gateway():
@@ -34,14 +43,24 @@ class TestAcknowledgementByEmail(MailIntakeCase, MailCase):
         # the requester's out-of-office must not answer it (RFC 3834)
         self.assertIn("'Auto-Submitted': 'auto-replied'", mail.headers)
 
-    def test_the_acknowledgement_is_a_note_in_the_chatter_after_the_email(self):
+    def test_the_acknowledgement_is_noted_in_the_chatter_after_the_email(self):
+        # The acknowledgement itself is the requester's message, out of the
+        # chatter: its link holds the ticket's token (security review,
+        # finding C); the chatter notes it was sent.
         ticket, msg_id = self.receive_new_ticket()
         [ack] = self.acknowledgements(ticket)
         request = ticket.message_ids.filtered(lambda m: m.message_id == msg_id)
         self.assertGreater(ack.id, request.id, "told after the request arrived")
-        self.assertEqual(ack.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(ack.message_type, "user_notification")
+        self.assertNotIn(ack, ticket.message_ids)
         self.assertEqual(ack.author_id, self.env.ref("base.partner_root"))
-        # a note of the desk: nothing the customer waits an answer to, and it
+        [note] = ticket.message_ids.filtered(
+            lambda m: "Acknowledgement of the request sent to" in m.body
+        )
+        self.assertGreater(note.id, request.id)
+        self.assertEqual(note.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(note.author_id, self.env.ref("base.partner_root"))
+        # from the desk: nothing the customer waits an answer to, and it
         # answers nothing either
         self.assertEqual(ticket.unanswered_count, 1)
         self.assertEqual(ticket.state, "new")
@@ -65,7 +84,7 @@ class TestAcknowledgementByEmail(MailIntakeCase, MailCase):
             }
         )
         ticket, _msg_id = self.receive_new_ticket()
-        subjects = ticket.message_ids.mapped("subject")
+        subjects = self.ticket_messages(ticket).mapped("subject")
         self.assertIn(f"[{ticket.number}] Abbiamo ricevuto la sua richiesta", subjects)
 
     def test_a_team_may_switch_it_off(self):
@@ -82,7 +101,7 @@ class TestAcknowledgementByEmail(MailIntakeCase, MailCase):
         ticket, _msg_id = self.receive_new_ticket()
         self.assertIn(
             f"Ticket {ticket.number}: presa in carico",
-            ticket.message_ids.mapped("subject"),
+            self.ticket_messages(ticket).mapped("subject"),
         )
 
     def test_a_ticket_opened_in_the_backend_is_not_acknowledged(self):

@@ -56,13 +56,24 @@ class SupportTicket(models.Model):
 
     def _acknowledge(self):
         """Send the requester the team's acknowledgement of their request:
-        its number and its portal link, in their language, posted in the
-        chatter as a note (the staff see what the customer was told).
+        its number and its portal link, in their language.
+
+        The link holds the ticket's access token, which is the requester's
+        only (SPEC "Nothing leaks beside the rules"): the acknowledgement
+        reaches their mailbox through ``message_notify``, a message of
+        theirs that Odoo never shows in the chatter nor lets the
+        ticket's readers read (``user_notification``); the chatter keeps a
+        note, without the link, saying to whom it was sent. It is sent as
+        a comment: Odoo files a reply to an e-mail as a note when that
+        e-mail was a note (``_message_parse_extract_from_parent``), and the
+        customer's reply to it is their public message, counted and
+        shown to them as any other.
 
         Sent by the desk (OdooBot), whoever filed the request: a customer
         has no right to post for the desk, and the portal link needs the
-        ticket's token. Never to an address of this database (a mail loop
-        between the alias and itself), nor when the team switched it off.
+        ticket's token. To the requester only, never to an address of this
+        database (a mail loop between the alias and itself), nor when the
+        team switched it off.
         """
         template = self.env.ref(self._TEMPLATE_ACKNOWLEDGE, False)
         if not template or self.env.context.get("tracking_disable"):
@@ -70,20 +81,42 @@ class SupportTicket(models.Model):
         desk = self.env.ref("base.partner_root")
         # as the desk: Odoo never mails a message to whoever is logged in,
         # and the customer filing from the portal is
-        for ticket in self.with_user(SUPERUSER_ID):
-            email = email_normalize(ticket.partner_id.email)
-            if (
-                not ticket.team_id.acknowledge
-                or not email
-                or self._is_own_address(email)
-            ):
-                continue
-            ticket.with_context(support_acknowledging=True).message_post_with_source(
-                template.sudo(),
-                subtype_xmlid="mail.mt_note",
+        tickets = self.with_user(SUPERUSER_ID).filtered(
+            lambda t: t.team_id.acknowledge and t._acknowledgement_address()
+        )
+        if not tickets:
+            return
+        # rendered as the template renders for the composer: each in its
+        # requester's language (the template's ``lang``)
+        rendered = template.sudo()._generate_template(
+            tickets.ids, ("subject", "body_html", "email_from")
+        )
+        for ticket in tickets:
+            values = rendered[ticket.id]
+            requester = ticket.partner_id
+            ticket.with_context(support_acknowledging=True).message_notify(
+                subject=values.get("subject"),
+                body=values.get("body_html") or "",
                 author_id=desk.id,
+                email_from=values.get("email_from") or None,
+                partner_ids=requester.ids,
+                subtype_xmlid="mail.mt_comment",
+                record_name=ticket.display_name,
                 email_layout_xmlid="mail.mail_notification_light",
             )
+            ticket._message_log(
+                body=self.env._(
+                    "Acknowledgement of the request sent to %(recipient)s.",
+                    recipient=requester.email_formatted,
+                ),
+                author_id=desk.id,
+            )
+
+    def _acknowledgement_address(self):
+        """The requester's address, unless it is one of the desk's own."""
+        self.ensure_one()
+        email = email_normalize(self.partner_id.email)
+        return email if email and not self._is_own_address(email) else False
 
     @api.model
     def _is_own_address(self, email):
