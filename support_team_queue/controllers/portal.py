@@ -258,14 +258,18 @@ class SupportCustomerPortal(CustomerPortal):
             )
         contents = []
         for file in files:
+            # PostgreSQL stores no NUL character: the file is kept, named
+            # without it (the fields the customer typed are refused with a
+            # message instead; a file's name comes from their disk)
+            name = file.filename.replace("\x00", "")
             content = file.read(MAX_REQUEST_FILE_MB * 1024 * 1024 + 1)
             if len(content) > MAX_REQUEST_FILE_MB * 1024 * 1024:
                 return [], request.env._(
                     "%(file)s is larger than %(size)s MB: attach a smaller file.",
-                    file=file.filename,
+                    file=name,
                     size=MAX_REQUEST_FILE_MB,
                 )
-            contents.append((file.filename, content))
+            contents.append((name, content))
         return contents, None
 
     def _ticket_attach_request_files(self, ticket, files):

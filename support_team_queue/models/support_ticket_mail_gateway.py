@@ -61,6 +61,23 @@ class SupportTicket(models.Model):
         update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)
 
+    def _process_attachments_for_post(
+        self, attachments, attachment_ids, message_values
+    ):
+        """A file named with a NUL character (an e-mail's
+        ``filename*=utf-8''a%00b.txt``, which Python's parser decodes as
+        it is) would make the whole e-mail fail, since PostgreSQL stores no
+        NUL: the fetcher would retry it forever and the request would never
+        be stored. The file is kept, named without it."""
+        if attachments:
+            attachments = [
+                (name.replace("\x00", "") if isinstance(name, str) else name, *rest)
+                for name, *rest in attachments
+            ]
+        return super()._process_attachments_for_post(
+            attachments, attachment_ids, message_values
+        )
+
     def _message_get_suggested_recipients(self):
         recipients = super()._message_get_suggested_recipients()
         if self.partner_id:
