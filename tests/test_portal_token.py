@@ -51,7 +51,9 @@ class TokenCase(PortalCase):
             "params": {
                 "thread_model": "support.ticket",
                 "thread_id": self.ticket.id,
-                "request_list": ["attachments", "followers"],
+                # the ticket's own files and followers are the desk's side,
+                # never answered to a link (test_portal_link_doors.py)
+                "request_list": ["messages"],
                 "token": token,
             },
         }
@@ -69,6 +71,7 @@ class TokenCase(PortalCase):
         for secret in (self.ticket.name, DESCRIPTION, REPLY):
             self.assertNotIn(secret, page.text)
         data = self.thread_data_as_visitor(self.old_token)
+        self.assertIn('"hasReadAccess": false', data)
         self.assertNotIn(ATTACHMENT, data)
         self.assertNotIn(self.portal_user.partner_id.name, data)
 
@@ -80,7 +83,7 @@ class TokenCase(PortalCase):
         self.assertEqual(page.status_code, 200)
         self.assertIn(self.ticket.name, page.text)
         self.assertIn(DESCRIPTION, page.text)
-        self.assertIn(ATTACHMENT, self.thread_data_as_visitor(new_token))
+        self.assertIn('"hasReadAccess": true', self.thread_data_as_visitor(new_token))
 
 
 class TestTokenRenewal(TokenCase):
@@ -89,7 +92,9 @@ class TestTokenRenewal(TokenCase):
         page = self.open_as_visitor(self.old_token)
         self.assertEqual(page.status_code, 200)
         self.assertIn(DESCRIPTION, page.text)
-        self.assertIn(ATTACHMENT, self.thread_data_as_visitor(self.old_token))
+        self.assertIn(
+            '"hasReadAccess": true', self.thread_data_as_visitor(self.old_token)
+        )
 
     def test_a_new_requester_gets_a_new_link(self):
         # the call center hands the ticket to another customer
