@@ -28,8 +28,9 @@ class SupportTicket(models.Model):
     # one model, one file per concern (README, Layout)
     _inherit = "support.ticket"  # pylint: disable=consider-merging-classes-inherited
 
-    # Patch of Odoo: a post may carry tracking values from its caller; on a ticket only
-    # Odoo writes them.
+    # Patch of Odoo: a post may carry tracking values from its caller, and a portal
+    # user's post any message type; on a ticket only Odoo writes tracking, and a
+    # customer's post is a comment.
     @api.returns("mail.message", lambda value: value.id)
     def message_post(self, **kwargs):
         # Odoo writes a post's tracking values as superuser, and its own
@@ -39,6 +40,18 @@ class SupportTicket(models.Model):
             raise AccessError(
                 self.env._("A ticket's change history is written by Odoo only.")
             )
+        # Odoo refuses a customer's internal comment, not a "notification"
+        # or an "email" (by default, a notification logged as a note): over
+        # RPC, a portal user could log a note in the staff's log, or a
+        # notice that reads as the desk's. Their post is a comment, public
+        # unless they name an internal subtype, which Odoo refuses. As
+        # superuser, the caller decides: Odoo's chatter route
+        # (/mail/message/post; see controllers/mail_thread.py, which makes
+        # a customer's post a public comment) and the desk's own notices.
+        if not self.env.su and not self.env.user._is_internal():
+            kwargs["message_type"] = "comment"
+            if not (kwargs.get("subtype_xmlid") or kwargs.get("subtype_id")):
+                kwargs["subtype_xmlid"] = "mail.mt_comment"
         return super().message_post(**kwargs)
 
     # Patch of Odoo: a post links any file id an internal user sends; on a ticket only
