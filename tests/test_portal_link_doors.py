@@ -316,3 +316,63 @@ class TestPostOverRpc(RpcTransportsMixin, PortalLinkCase):
                             lambda m: "Nota via RPC" in m.body
                         )
                     )
+
+
+class TestReactionsOnTheDesksNotes(PortalLinkCase):
+    """A reaction is given to a message whose document one may post on: a
+    customer, or a visitor with the link, knowing an internal note's id,
+    reacted to it and read back who of the staff had reacted too."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.note = cls.ticket.message_post(
+            body="Nota interna", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+        cls.note._message_reaction(
+            "👍", "add", cls.resp_a.partner_id, cls.env["mail.guest"], None
+        )
+        cls.public = cls.ticket.message_ids.filtered(
+            lambda message: PUBLIC_REPLY in (message.body or "")
+        )
+
+    def react(self, message, **link):
+        body = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": 1,
+            "params": {
+                "message_id": message.id,
+                "content": "👍",
+                "action": "add",
+                **link,
+            },
+        }
+        with mute_logger("odoo.http"):
+            response = self.url_open(
+                "/mail/message/reaction",
+                data=json.dumps(body),
+                headers={"Content-Type": "application/json"},
+            )
+        self.assertEqual(response.status_code, 200)
+        return response.text, response.json()
+
+    def test_the_customer_reacts_to_public_messages_only(self):
+        self.login_portal()
+        text, payload = self.react(self.note)
+        self.assertIn("error", payload)
+        self.assertNotIn(self.resp_a.name, text)
+        self.assertEqual(len(self.note.reaction_ids), 1)
+        # the control: a public answer
+        text, payload = self.react(self.public)
+        self.assertNotIn("error", payload, text)
+        self.assertEqual(
+            self.public.reaction_ids.partner_id, self.portal_user.partner_id
+        )
+
+    def test_nor_does_a_visitor_with_the_link(self):
+        self.authenticate(None, None)
+        text, payload = self.react(self.note, token=self.token)
+        self.assertIn("error", payload)
+        self.assertNotIn(self.resp_a.name, text)
+        self.assertEqual(len(self.note.reaction_ids), 1)

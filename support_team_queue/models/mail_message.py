@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 from .ticket_side_tables import on_refused_tickets
 
@@ -27,6 +27,24 @@ class MailMessage(models.Model):
             checked = checked.filtered(lambda m: m.sudo().author_id != partner)
         mode = "read" if operation == "create" else "write"
         return forbidden | on_refused_tickets(checked, "model", mode)
+
+    # Patch of Odoo: a message is reached through its document's post access (a
+    # reaction, a file removed from it); a ticket's internal messages are not the
+    # customer's to reach.
+    @api.model
+    def _get_with_access(self, message_id, operation, **kwargs):
+        # Odoo hands a message to whoever may post on its document: a
+        # customer, or a visitor with the ticket's link, knowing the id of
+        # an internal note, reacted to it and read back who else had
+        # reacted. A ticket's internal messages are the staff's.
+        message = super()._get_with_access(message_id, operation, **kwargs)
+        if message and not self.env.user._is_internal():
+            found = message.sudo()
+            if found.model == "support.ticket" and (
+                found.is_internal or found.subtype_id.internal
+            ):
+                return self.browse()
+        return message
 
     def _to_store(self, store, /, **kwargs):
         # Odoo shows, beside each message a user may read (one they were
