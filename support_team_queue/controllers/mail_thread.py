@@ -25,32 +25,35 @@ class SupportThreadController(ThreadController):
             return super().mail_thread_data(
                 thread_model, thread_id, request_list, **kwargs
             )
-        memo = request.env.cr.cache
-        key = request.env["support.ticket"]._PAGE_MEMO
-        if key in memo:
-            return self._support_thread_data(thread_id, request_list, **kwargs)
-        memo[key] = {}
-        try:
-            return self._support_thread_data(thread_id, request_list, **kwargs)
-        finally:
-            memo.pop(key, None)
-
-    def _support_thread_data(self, thread_id, request_list, **kwargs):
         # Odoo opens the thread with the link as superuser, and answers its
         # activities, files, followers and scheduled messages, and that it
         # may be changed: to a visitor holding the customer's link, or a
         # portal user, the desk's notes and staff. The customer's side only
         # (as their own portal page shows it), and what the caller may do.
-        if not self._support_by_link(thread_id, kwargs):
-            return super().mail_thread_data(
-                "support.ticket", thread_id, request_list, **kwargs
+        by_link = self._support_by_link(thread_id, kwargs)
+        if by_link:
+            request_list = [
+                name for name in request_list if name in CUSTOMER_THREAD_REQUESTS
+            ]
+        memo = request.env.cr.cache
+        key = request.env["support.ticket"]._PAGE_MEMO
+        own_memo = key not in memo
+        if own_memo:
+            memo[key] = {}
+        try:
+            result = super().mail_thread_data(
+                thread_model, thread_id, request_list, **kwargs
             )
-        request_list = [
-            name for name in request_list if name in CUSTOMER_THREAD_REQUESTS
-        ]
-        result = super().mail_thread_data(
-            "support.ticket", thread_id, request_list, **kwargs
-        )
+        finally:
+            if own_memo:
+                memo.pop(key, None)
+        if by_link:
+            self._support_own_write_access(result)
+        return result
+
+    @staticmethod
+    def _support_own_write_access(result):
+        """The tickets' write access in ``result``, as the caller's own."""
         for values in result.get("mail.thread", ()):
             if values.get("model") == "support.ticket" and "hasWriteAccess" in values:
                 values["hasWriteAccess"] = (
@@ -59,7 +62,6 @@ class SupportThreadController(ThreadController):
                     .exists()
                     .has_access("write")
                 )
-        return result
 
     def _support_by_link(self, thread_id, kwargs):
         """Whether the caller reaches ticket ``thread_id`` as its customer
