@@ -4,12 +4,10 @@ organization, nobody writes it over RPC, and staff who do not administer
 the ticket do not read it. Through real HTTP requests, as a visitor holding
 the old link would send them."""
 
-import json
-
 from odoo.exceptions import AccessError
 from odoo.tools import mute_logger
 
-from .common import new_ticket_file
+from .common import new_ticket_file, post_json_route
 from .test_portal import PortalCase
 
 DESCRIPTION = "Descrizione del guasto QWE-3391"
@@ -44,11 +42,10 @@ class TokenCase(PortalCase):
     def thread_data_as_visitor(self, token):
         """What the portal chatter asks with the link's token."""
         self.authenticate(None, None)
-        body = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
+        text, _payload = post_json_route(
+            self,
+            "/mail/thread/data",
+            {
                 "thread_model": "support.ticket",
                 "thread_id": self.ticket.id,
                 # the ticket's own files and followers are the desk's side,
@@ -56,14 +53,8 @@ class TokenCase(PortalCase):
                 "request_list": ["messages"],
                 "token": token,
             },
-        }
-        response = self.url_open(
-            "/mail/thread/data",
-            data=json.dumps(body),
-            headers={"Content-Type": "application/json"},
         )
-        self.assertEqual(response.status_code, 200)
-        return response.text
+        return text
 
     def assertOldLinkShowsNothing(self):
         page = self.open_as_visitor(self.old_token)
@@ -279,3 +270,33 @@ class TestTokenAccess(TokenCase):
         )
         self.assertEqual(response.status_code, 303)
         self.assertIn(self.ticket.access_url, response.headers["Location"])
+
+
+class TestPagerLinks(TokenCase):
+    def test_the_pager_between_requests_carries_no_token(self):
+        # Odoo's pager between the requests of one's list put each one's
+        # token in its link: a colleague, or staff, read the links of the
+        # requests they list, which speak for their requesters
+        tokens = {
+            ticket: ticket.sudo()._portal_ensure_token()
+            for ticket in (self.ticket, self.colleague_ticket, self.other_org_ticket)
+        }
+        for user in (self.portal_user, self.tech_a):
+            with self.subTest(login=user.login):
+                self.authenticate(user.login, user.login + "x" * (8 - len(user.login)))
+                listed = self.url_open("/my/tickets")
+                self.assertEqual(listed.status_code, 200)
+                pages = [
+                    self.url_open(ticket.access_url)
+                    for ticket in tokens
+                    if ticket.with_user(user).has_access("read")
+                ]
+                self.assertEqual(len(pages), 2)
+                for page in pages:
+                    self.assertEqual(page.status_code, 200)
+                    # the pager is there, and names its neighbours by their page
+                    self.assertIn('class="record_pager', page.text)
+                    self.assertRegex(page.text, r'href="/my/tickets/\d+"><i class="oi')
+                    self.assertNotIn("access_token=", page.text)
+                    for token in tokens.values():
+                        self.assertNotIn(token, page.text)

@@ -132,9 +132,28 @@ class SupportCustomerPortal(CustomerPortal):
             "can_solve": ticket.is_open and may_solve,
             "solve_access_token": access_token if user._is_public() else None,
         }
-        return self._get_page_view_values(
-            ticket, access_token, values, "my_tickets_history", False, **kwargs
+        values = self._get_page_view_values(
+            ticket, access_token, values, None, False, **kwargs
         )
+        values.update(self._ticket_pager(ticket))
+        return values
+
+    def _ticket_pager(self, ticket):
+        """The previous and next tickets of the customer's list, by their
+        page. Odoo's pager (``get_records_pager``) puts each one's token in
+        its link: a colleague, or staff, would read the links of the
+        requests they list, which speak for their requesters. A logged-in
+        reader needs none; a visitor has no list."""
+        history = request.session.get("my_tickets_history", [])
+        if ticket.id not in history:
+            return {}
+        index = history.index(ticket.id)
+        previous = index > 0 and ticket.browse(history[index - 1])
+        following = index < len(history) - 1 and ticket.browse(history[index + 1])
+        return {
+            "prev_record": previous and previous.access_url,
+            "next_record": following and following.access_url,
+        }
 
     @http.route(
         ["/my/tickets/<int:ticket_id>"], type="http", auth="public", website=True
