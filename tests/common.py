@@ -515,6 +515,18 @@ class CommittedCase(_OdooTestAttributes, BaseCase):
                     _logger.warning("%s left %s: %s", cls.__name__, records, error)
 
 
+def post_json_route(case, url, params):
+    """A JSON route called as the web client calls it, in ``case``'s
+    session: (raw answer, payload)."""
+    body = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": params}
+    with mute_logger("odoo.http"):
+        response = case.url_open(
+            url, data=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+    case.assertEqual(response.status_code, 200)
+    return response.text, response.json()
+
+
 class RpcTransportsMixin:
     """The same call as a logged-in user over XML-RPC and over JSON-RPC
     (``/web/dataset/call_kw``), for an ``HttpCase`` whose users' password

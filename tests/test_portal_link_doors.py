@@ -6,14 +6,18 @@ suggested recipients; a post from the portal chatter (/mail/message/post)
 is a public comment, whatever type or subtype its client names. Through
 real HTTP requests, as the portal chatter sends them."""
 
-import json
 from datetime import timedelta
 
 from odoo import fields
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import THREAD_DATA_REQUESTS, RpcTransportsMixin, new_ticket_file
+from .common import (
+    THREAD_DATA_REQUESTS,
+    RpcTransportsMixin,
+    new_ticket_file,
+    post_json_route,
+)
 from .test_portal import PortalCase
 
 ACTIVITY_SUMMARY = "Richiamare il legale QAZ-6120"
@@ -76,25 +80,16 @@ class PortalLinkCase(PortalCase):
 
     def thread_data(self, request_list=(*THREAD_DATA_REQUESTS, "messages"), **link):
         """/mail/thread/data as the chatter asks it: (raw answer, payload)."""
-        body = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
+        return post_json_route(
+            self,
+            "/mail/thread/data",
+            {
                 "thread_model": "support.ticket",
                 "thread_id": self.ticket.id,
                 "request_list": list(request_list),
                 **link,
             },
-        }
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                "/mail/thread/data",
-                data=json.dumps(body),
-                headers={"Content-Type": "application/json"},
-            )
-        self.assertEqual(response.status_code, 200)
-        return response.text, response.json()
+        )
 
     def thread_values(self, payload):
         self.assertNotIn("error", payload, payload.get("error"))
@@ -337,25 +332,11 @@ class TestReactionsOnTheDesksNotes(PortalLinkCase):
         )
 
     def react(self, message, **link):
-        body = {
-            "jsonrpc": "2.0",
-            "method": "call",
-            "id": 1,
-            "params": {
-                "message_id": message.id,
-                "content": "👍",
-                "action": "add",
-                **link,
-            },
-        }
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                "/mail/message/reaction",
-                data=json.dumps(body),
-                headers={"Content-Type": "application/json"},
-            )
-        self.assertEqual(response.status_code, 200)
-        return response.text, response.json()
+        return post_json_route(
+            self,
+            "/mail/message/reaction",
+            {"message_id": message.id, "content": "👍", "action": "add", **link},
+        )
 
     def test_the_customer_reacts_to_public_messages_only(self):
         self.login_portal()
