@@ -73,7 +73,7 @@ class TestAccountOrganization(PortalCase):
                 data={
                     "csrf_token": http.Request.csrf_token(self),
                     "name": user.name,
-                    "email": "nuovo.indirizzo@rossi-impianti.it",
+                    "email": f"nuovo.{user.login}@rossi-impianti.it",
                     "phone": "+39 02 1234567",
                     "street": "Via Roma 1",
                     "city": "Milano",
@@ -86,7 +86,9 @@ class TestAccountOrganization(PortalCase):
             )
             self.assertEqual(response.status_code, 200)
             user.partner_id.invalidate_recordset()
-            self.assertEqual(user.partner_id.email, "nuovo.indirizzo@rossi-impianti.it")
+            self.assertEqual(
+                user.partner_id.email, f"nuovo.{user.login}@rossi-impianti.it"
+            )
             self.assertEqual(ticket_.organization_id, organization)
             self.assertFalse(self.rossi_reads(ticket_))
 

@@ -112,6 +112,34 @@ class SupportCustomerPortal(CustomerPortal):
         )
         return request.render("support_team_queue.portal_my_tickets", values)
 
+    def details_form_validate(self, data, partner_creation=False):
+        # /my/account writes the customer's contact as superuser: an address
+        # another contact has is refused there, as on the account itself
+        # (res.users._support_check_own_address)
+        error, error_message = super().details_form_validate(
+            data, partner_creation=partner_creation
+        )
+        user = request.env.user
+        if (
+            data.get("email")
+            and not partner_creation
+            and user.share
+            and user._support_address_taken(data["email"], user.partner_id)
+        ):
+            error["email"] = "error"
+            error_message.append(
+                request.env._(
+                    "This address is another contact's: ask the support desk "
+                    "to change yours."
+                )
+            )
+        if error and data.get("country_id") == "False":
+            # Odoo writes "False" for the country of a customer who may not
+            # change it and has none, and its form, shown again with the
+            # error, fails on it (int("False")): the error is shown instead
+            data["country_id"] = ""
+        return error, error_message
+
     def _ticket_get_page_view_values(self, ticket, access_token, **kwargs):
         user = request.env.user
         if user._is_public():

@@ -157,6 +157,10 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
+        # a customer changing their own address (Odoo writes it as superuser)
+        user = self.env.user
+        if vals.get("email") and not self.env.su and user.share and self == user:
+            self._support_check_own_address(vals["email"])
         if "support_role_id" not in vals:
             return super().write(vals)
         old_profiles = {user: user.support_role_id.profile_group_ids for user in self}
@@ -176,17 +180,41 @@ class ResUsers(models.Model):
         # files that customer's next e-mail requests under (it prefers a
         # contact with a user), and read them. Such an address is invited
         # (its contact gets the account), never signed up by whoever types it.
-        email = tools.email_normalize(values.get("email") or values.get("login"))
-        if "partner_id" not in values and email:
-            Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-            if Partner.search_count([("email_normalized", "=", email)], limit=1):
-                raise UserError(
-                    self.env._(
-                        "This address cannot sign up: ask for an invitation "
-                        "from the support desk."
-                    )
+        if "partner_id" not in values and self._support_address_taken(
+            values.get("email") or values.get("login")
+        ):
+            raise UserError(
+                self.env._(
+                    "This address cannot sign up: ask for an invitation "
+                    "from the support desk."
                 )
+            )
         return super()._signup_create_user(values)
+
+    @api.model
+    def _support_address_taken(self, email, partner=None):
+        """Whether a contact other than ``partner`` has the address
+        ``email``: archived contacts too, whatever its case."""
+        email = tools.email_normalize(email)
+        if not email:
+            return False
+        domain = [("email_normalized", "=", email)]
+        if partner:
+            domain.append(("id", "!=", partner.id))
+        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+        return bool(Partner.search_count(domain, limit=1))
+
+    def _support_check_own_address(self, email):
+        """A customer gives their account no address another contact has:
+        the mail gateway would file that contact's next e-mail requests
+        under them (it prefers a contact with a user)."""
+        if self._support_address_taken(email, self.partner_id):
+            raise UserError(
+                self.env._(
+                    "This address is another contact's: ask the support desk "
+                    "to change yours."
+                )
+            )
 
     def _support_swap_profiles(self, old_profiles, new_profiles):
         """Replace the groups granted by a former role with a new role's.
