@@ -83,6 +83,38 @@ class TestGatewayOverRpc(RpcTransportsMixin, SupportHttpCase):
             self.env["support.ticket"].sudo().search([("number", "=", "FALSO-1")])
         )
 
+    def test_nor_through_the_gateways_own_steps(self):
+        # message_new opens a ticket as an e-mail does, message_update
+        # reopens one on the customer's behalf: the gateway's steps
+        msg_dict = {
+            "subject": "Passo del gateway",
+            "body": "x",
+            "email_from": "chiunque@example.com",
+            "message_id": "<gw-step@example.com>",
+        }
+        for user in (self.callcenter, self.resp_a, self.supervisor):
+            for transport, (ok, text, _result) in self.both(
+                user,
+                "support.ticket",
+                "message_new",
+                msg_dict,
+                {"team_id": self.team.id},
+            ):
+                with self.subTest(user=user.login, transport=transport):
+                    self.assertFalse(ok)
+                    self.assertIn("Only the mail gateway", text)
+            ok, text, _result = self.jsonrpc(
+                user,
+                "support.ticket",
+                "message_update",
+                self.closed.ids,
+                dict(msg_dict, author_id=self.customer.partner_id.id),
+            )
+            self.assertFalse(ok)
+            self.assertIn("Only the mail gateway", text)
+        self.assertFalse(self.tickets_named("Passo del gateway"))
+        self.assertEqual(self.closed.state, "closed")
+
     def test_a_reader_does_not_reopen_a_ticket_by_mail(self):
         # a technician may only read the closed ticket
         with self.assertRefusedTo(self.tech_a, AccessError, "Only the mail gateway"):

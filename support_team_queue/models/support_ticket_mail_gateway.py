@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
 
@@ -19,6 +20,7 @@ class SupportTicket(models.Model):
         go to ``message_update``; bounces and auto-replies never get here
         (see ``models/mail_thread.py``).
         """
+        self._check_mail_gateway()
         email_from = msg_dict.get("email_from")
         partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
         if not partner and email_from:
@@ -50,6 +52,7 @@ class SupportTicket(models.Model):
         """A reply in the thread is added to the ticket, never a new one; a
         customer's reply reopens it when closed or expired and
         ends a wait for the customer."""
+        self._check_mail_gateway()
         if self.env.context.get("mail_auto_submitted"):
             # an out-of-office answer is kept, but is no activity of the customer
             return super().message_update(msg_dict, update_vals=update_vals)
@@ -60,6 +63,17 @@ class SupportTicket(models.Model):
             self._resume_on_customer_reply()
         update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)
+
+    @api.model
+    def _check_mail_gateway(self):
+        # message_new and message_update are public: over RPC they would
+        # open a ticket as an e-mail does (its requester found or created
+        # from any address) or reopen one on a customer's behalf. They are
+        # the gateway's (message_process, itself kept to the gateway).
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._("Only the mail gateway may deliver incoming e-mail.")
+            )
 
     def _process_attachments_for_post(
         self, attachments, attachment_ids, message_values
