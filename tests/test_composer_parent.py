@@ -175,3 +175,9 @@ class TestComposerTickets(SupportCase):
         )
         with self.assertRefused(AccessError, "you may not read them"):
             composer.write({"res_ids": str(self.ticket.ids), "record_name": False})
+        # its own ids emptied, the composer takes the context's active ids
+        with self.assertRefused(AccessError, "you may not read them"):
+            composer.with_context(active_ids=self.ticket.ids).write(
+                {"res_ids": False, "record_name": False}
+            )
+            self.assertRevealsNothing(str(composer.read()))

@@ -65,7 +65,10 @@ class MailComposeMessage(models.TransientModel):
                 self._support_check_ticket_access(
                     {"model": composer.model, "res_ids": composer.res_ids, **vals}
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        # what the composers take from the context (active ids) once written
+        self._support_check_own_tickets()
+        return result
 
     def onchange(self, values, field_names, fields_spec):
         if "parent_id" in values:
