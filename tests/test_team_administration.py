@@ -332,6 +332,43 @@ class TestTheGroups(TeamAdministrationCase):
         self.other_group.with_user(self.support_admin).write({"team_id": self.team.id})
         self.assertEqual(self.other_group.team_id, self.team)
 
+    def test_a_group_moves_without_what_its_team_names_it_in(self):
+        # A ticket, a sharing rule and a response-time target of the team
+        # each name the group: moved with them behind, the other team's
+        # administrator, who decides its members, would decide who reads
+        # and changes them. Each is refused, even to a Support Administrator.
+        escalation = self.env["support.group"].create(
+            {"name": "Escalation", "team_id": self.team.id}
+        )
+        archived = self.new_ticket("Chiuso e archiviato", group=escalation)
+        archived.active = False
+        rule = self.env["support.sharing.rule"].create(
+            {
+                "team_id": self.team.id,
+                "source_group_id": self.group_a.id,
+                "target_group_id": escalation.id,
+                "access": "write",
+            }
+        )
+        sla = self.env["support.sla"].create(
+            {
+                "name": "Escalation in 4 ore",
+                "response_hours": 4,
+                "team_id": self.team.id,
+                "group_ids": [Command.set(escalation.ids)],
+            }
+        )
+        move = {"team_id": self.other_team.id}
+        for named in (archived, rule, sla):
+            with self.subTest(named=named._name):
+                with self.assertRefused(ValidationError, "cannot move to another team"):
+                    escalation.with_user(self.support_admin).write(move)
+                self.assertEqual(escalation.team_id, self.team)
+                named.unlink()
+        # nothing of the team names it any more
+        escalation.with_user(self.support_admin).write(move)
+        self.assertEqual(escalation.team_id, self.other_team)
+
 
 class TestNothingElse(TeamAdministrationCase):
     """Beside each refusal, what the team's administrator does do with the

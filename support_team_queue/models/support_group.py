@@ -309,6 +309,42 @@ class SupportGroup(models.Model):
                     )
                 )
 
+    # A ticket, a sharing rule and a response-time target each check that
+    # the groups they name are of their own team, on their side only: a
+    # group moved to another team would leave them naming it, and the new
+    # team's administrator, deciding its members, would decide who reads
+    # and changes the former team's tickets.
+    @api.constrains("team_id")
+    def _check_team_of_what_names_the_group(self):
+        env = self.env(su=True, context=dict(self.env.context, active_test=False))
+        for group in self.with_env(env):
+            team = group.team_id.id
+            if (
+                env["support.ticket"].search_count(
+                    [("group_id", "=", group.id), ("team_id", "!=", team)], limit=1
+                )
+                or env["support.sharing.rule"].search_count(
+                    [
+                        "|",
+                        ("source_group_id", "=", group.id),
+                        ("target_group_id", "=", group.id),
+                        ("team_id", "!=", team),
+                    ],
+                    limit=1,
+                )
+                or env["support.sla"].search_count(
+                    [("group_ids", "in", group.id), ("team_id", "!=", team)], limit=1
+                )
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Group %(group)s cannot move to another team while "
+                        "tickets, sharing rules or response-time targets of its "
+                        "team name it: move or change them first.",
+                        group=group.name,
+                    )
+                )
+
     # --- Deletion ---
     # Deleting a group sends its open tickets back unassigned and takes its
     # closed ones out of the history. The group's open tickets lose the group
