@@ -316,6 +316,48 @@ class TestWorkflowOwnedFields(RpcTransportsMixin, SupportHttpCase):
         self.env.invalidate_all()
         self.assertFalse(self.ticket.active)
 
+    def test_creating_a_ticket_archived_needs_it_too(self):
+        # an archived ticket never reaches the queue: created so, as archived
+        # afterwards, by one who may delete it
+        values = {"name": "Nata archiviata", "team_id": self.team.id}
+        for kwargs in (
+            {"vals": dict(values, group_id=self.group_b.id, active=False)},
+            {
+                "vals": dict(values, group_id=self.group_b.id),
+                "context": {"default_active": False},
+            },
+        ):
+            ok, text, _result = self.xmlrpc(
+                self.callcenter,
+                "support.ticket",
+                "create",
+                kwargs["vals"],
+                context=kwargs.get("context", {}),
+            )
+            self.assertFalse(ok)
+            self.assertIn("You are not allowed to delete", text)
+        self.assertFalse(
+            self.env["support.ticket"]
+            .with_context(active_test=False)
+            .search([("name", "=", "Nata archiviata")])
+        )
+        # the call center still creates it in the queue; a manager who may
+        # delete their group's tickets creates one archived
+        ok, text, _result = self.xmlrpc(
+            self.callcenter,
+            "support.ticket",
+            "create",
+            dict(values, group_id=self.group_b.id),
+        )
+        self.assertTrue(ok, text)
+        ok, text, _result = self.xmlrpc(
+            self.resp_a,
+            "support.ticket",
+            "create",
+            dict(values, group_id=self.group_a.id, active=False),
+        )
+        self.assertTrue(ok, text)
+
 
 class TestFollowersWhoLoseAccess(SupportCase):
     """Followers and notified recipients who can no longer read a ticket

@@ -567,6 +567,12 @@ class SupportTicket(models.Model):
         if not self.env.su and any("access_token" in vals for vals in vals_list):
             raise AccessError(self._token_refusal())
         tickets = super().create(vals_list)
+        if not self.env.su:
+            # created archived (``active`` or a ``default_active``), as archived
+            # by a write: out of the queue, which needs the right to delete
+            archived = tickets.filtered(lambda ticket: not ticket.active)
+            if archived:
+                archived.with_context(active_test=False).check_access("unlink")
         # told whatever the creator may read: sudo, with the same user
         tickets.sudo()._notify_new_tickets()
         return tickets
