@@ -137,6 +137,28 @@ class TestAccountAddress(RpcTransportsMixin, SignupCase):
                 self.assertIn("another contact's", text)
         with self.assertRaises(UserError):
             self.joel.with_user(self.joel).write({"email": CUSTOMER_EMAIL})
+        # nor in a list of addresses, whose first Odoo keeps as the contact's
+        for listed in (
+            f"{CUSTOMER_EMAIL}, joel@example.com",
+            f"{CUSTOMER_EMAIL}; joel@example.com",
+            f"{CUSTOMER_EMAIL} joel@example.com",
+            f"joel@example.com, {CUSTOMER_EMAIL}",
+        ):
+            ok, text, _result = self.jsonrpc(
+                self.joel, "res.users", "write", self.joel.ids, {"email": listed}
+            )
+            self.assertFalse(ok, listed)
+            self.assertIn("another contact's", text)
+        # nor staff, whose own address Odoo lets them change
+        ok, text, _result = self.jsonrpc(
+            self.tech_b,
+            "res.users",
+            "write",
+            self.tech_b.ids,
+            {"email": CUSTOMER_EMAIL},
+        )
+        self.assertFalse(ok)
+        self.assertIn("another contact's", text)
         self.joel.partner_id.invalidate_recordset()
         self.assertEqual(self.joel.partner_id.email, "joel@example.com")
         self.assertEqual(self.request_from_the_customer().partner_id, self.customer)
@@ -159,5 +181,13 @@ class TestAccountAddress(RpcTransportsMixin, SignupCase):
         self.assertEqual(self.joel.partner_id.email, "joel.willis@example.com")
         ok, text, _result = self.xmlrpc(
             self.joel, "res.users", "write", self.joel.ids, {"email": "jw@example.com"}
+        )
+        self.assertTrue(ok, text)
+        ok, text, _result = self.xmlrpc(
+            self.tech_b,
+            "res.users",
+            "write",
+            self.tech_b.ids,
+            {"email": "lb@example.com"},
         )
         self.assertTrue(ok, text)

@@ -113,7 +113,7 @@ class SupportCustomerPortal(CustomerPortal):
         return request.render("support_team_queue.portal_my_tickets", values)
 
     def details_form_validate(self, data, partner_creation=False):
-        # /my/account writes the customer's contact as superuser: an address
+        # /my/account writes the user's contact as superuser: an address
         # another contact has is refused there, as on the account itself
         # (res.users._support_check_own_address)
         error, error_message = super().details_form_validate(
@@ -123,7 +123,6 @@ class SupportCustomerPortal(CustomerPortal):
         if (
             data.get("email")
             and not partner_creation
-            and user.share
             and user._support_address_taken(data["email"], user.partner_id)
         ):
             error["email"] = "error"

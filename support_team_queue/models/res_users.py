@@ -157,9 +157,8 @@ class ResUsers(models.Model):
         return users
 
     def write(self, vals):
-        # a customer changing their own address (Odoo writes it as superuser)
-        user = self.env.user
-        if vals.get("email") and not self.env.su and user.share and self == user:
+        # a user changing their own address (Odoo writes it as superuser)
+        if vals.get("email") and not self.env.su and self == self.env.user:
             self._support_check_own_address(vals["email"])
         if "support_role_id" not in vals:
             return super().write(vals)
@@ -193,21 +192,24 @@ class ResUsers(models.Model):
 
     @api.model
     def _support_address_taken(self, email, partner=None):
-        """Whether a contact other than ``partner`` has the address
-        ``email``: archived contacts too, whatever its case."""
-        email = tools.email_normalize(email)
-        if not email:
+        """Whether a contact other than ``partner`` has an address of
+        ``email`` (every one of a list: Odoo keeps the first of it as the
+        contact's, by which its mail gateway finds them): archived contacts
+        too, whatever its case."""
+        emails = tools.email_normalize_all(email or "")
+        if not emails:
             return False
-        domain = [("email_normalized", "=", email)]
+        domain = [("email_normalized", "in", emails)]
         if partner:
             domain.append(("id", "!=", partner.id))
         Partner = self.env["res.partner"].sudo().with_context(active_test=False)
         return bool(Partner.search_count(domain, limit=1))
 
     def _support_check_own_address(self, email):
-        """A customer gives their account no address another contact has:
-        the mail gateway would file that contact's next e-mail requests
-        under them (it prefers a contact with a user)."""
+        """A user gives their account no address another contact has: the
+        mail gateway would file that contact's next e-mail requests under
+        them (it prefers a contact with a user), or post them in their
+        name."""
         if self._support_address_taken(email, self.partner_id):
             raise UserError(
                 self.env._(
