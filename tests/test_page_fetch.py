@@ -159,8 +159,9 @@ class TestPageActivities(SupportCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.ticket_a = cls.new_ticket("Gruppo A", group=cls.group_a)
-        cls.ticket_b = cls.new_ticket("Gruppo B", group=cls.group_b)
-        # tech_a is assigned an activity on a ticket he may not read
+        # tech_a is assigned an activity on a ticket he then may not read:
+        # it was Gruppo A's when assigned, then forwarded to Gruppo B
+        cls.ticket_b = cls.new_ticket("Gruppo B", group=cls.group_a)
         cls.activity_a, cls.activity_b = (
             ticket.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -169,6 +170,10 @@ class TestPageActivities(SupportCase):
             )
             for ticket in (cls.ticket_a, cls.ticket_b)
         )
+        cls.ticket_b.group_id = cls.group_b
+        # in the cache, as created: what is measured below is the search of
+        # the page's activities, not their fetch by id
+        (cls.activity_a | cls.activity_b).read(["summary", "res_id", "res_model"])
 
     def sub_queries_of_readable_tickets(self):
         """Counts the readable tickets' sub-queries built (``calls[0]``)."""

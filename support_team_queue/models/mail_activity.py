@@ -1,4 +1,5 @@
 from odoo import api, models
+from odoo.exceptions import ValidationError
 
 from .ticket_side_tables import searched_on_readable_tickets, with_refused_tickets
 
@@ -52,6 +53,25 @@ class MailActivity(models.Model):
             self.env
         )
         return forbidden, lambda: forbidden._make_access_error(operation)
+
+    # Odoo 18 no longer checks that an activity's assignee may read its
+    # document: assigned one on a ticket they may not read, a user was told
+    # its number and subject, and made a follower of it.
+    @api.constrains("user_id", "res_model", "res_id")
+    def _check_assignee_reads_the_ticket(self):
+        for activity in self.sudo():
+            if activity.res_model != "support.ticket" or not activity.user_id:
+                continue
+            ticket = self.env["support.ticket"].sudo().browse(activity.res_id).exists()
+            if ticket and not ticket._filtered_readable_by(activity.user_id):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s may not read ticket %(ticket)s: assign its "
+                        "activities to someone who does.",
+                        user=activity.user_id.name,
+                        ticket=ticket.number,
+                    )
+                )
 
     @api.model
     def _search(self, domain, *args, **kwargs):

@@ -67,23 +67,29 @@ class SupportTicket(models.Model):
         # organization's (and the staff's): a former requester answering an
         # old e-mail, or anyone else the thread reached, is heard (the
         # message is posted) but does not follow the ticket.
-        if self.env.context.get("from_alias") and partner_ids:
+        # And, whatever made them one (an activity assigned, a reply by
+        # e-mail), a user who may not read the ticket does not follow it.
+        if partner_ids:
+            by_mail = bool(self.env.context.get("from_alias"))
             partners = self.env["res.partner"].sudo().browse(partner_ids)
             partner_ids = [
                 partner.id
                 for partner in partners
-                if all(ticket._answers_reach_by_mail(partner) for ticket in self)
+                if all(ticket._may_follow(partner, by_mail) for ticket in self)
             ]
         return super()._message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids, customer_ids=customer_ids
         )
 
-    def _answers_reach_by_mail(self, partner):
-        """Whether an e-mail's author ``partner`` may follow the ticket: staff,
-        its requester, or a contact of the requester's organization."""
+    def _may_follow(self, partner, by_mail):
+        """Whether ``partner`` may follow the ticket: one with users if one
+        of them may read it; from an incoming e-mail (``by_mail``), a contact
+        without a user if it is the requester or of their organization."""
         self.ensure_one()
         ticket = self.sudo()
-        if any(not user.share for user in partner.user_ids):
+        if partner.user_ids:
+            return any(ticket._filtered_readable_by(user) for user in partner.user_ids)
+        if not by_mail:
             return True
         organization = ticket.organization_id
         return ticket._is_own_request(partner) or bool(

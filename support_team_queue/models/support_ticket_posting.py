@@ -52,7 +52,43 @@ class SupportTicket(models.Model):
             kwargs["message_type"] = "comment"
             if not (kwargs.get("subtype_xmlid") or kwargs.get("subtype_id")):
                 kwargs["subtype_xmlid"] = "mail.mt_comment"
+        if kwargs.get("partner_ids"):
+            kwargs["partner_ids"] = self._partners_who_may_be_named(
+                kwargs["partner_ids"]
+            )
         return super().message_post(**kwargs)
+
+    # Patch of Odoo: a message's recipients read it, whatever its document; of a
+    # ticket, only partners whose users may read it are named.
+    def message_notify(self, *, partner_ids=False, **kwargs):
+        if partner_ids and self:
+            partner_ids = self._partners_who_may_be_named(partner_ids)
+        return super().message_notify(partner_ids=partner_ids, **kwargs)
+
+    def _partners_who_may_be_named(self, partner_ids):
+        """``partner_ids`` (ids, or Odoo's commands) without the partners
+        whose users may not read the ticket. Odoo lets a message's
+        recipients read it, whatever its document: someone named on a
+        ticket's message (a mention, an activity's notice) would read it,
+        the ticket's number and subject with it, while not told of it
+        (``_notify_get_recipients``). Partners without a user (the
+        requester's contact, an address copied) are the customer's side:
+        they stay."""
+        ids = [
+            (value[1] if value[0] == 4 else None)
+            if isinstance(value, list | tuple)
+            else value
+            for value in partner_ids
+        ]
+        if None in ids or len(self) != 1:
+            return partner_ids  # other commands are Odoo's to read or refuse
+        partners = self.env["res.partner"].sudo().browse(ids)
+        refused = {
+            partner.id
+            for partner in partners.exists()
+            if partner.user_ids and not self._readers_among(partner.user_ids)
+        }
+        return [pid for pid in ids if pid not in refused]
 
     # Patch of Odoo: a post links any file id an internal user sends; on a ticket only
     # one's own uploads, or the ticket's files with write access.
@@ -137,15 +173,21 @@ class SupportTicket(models.Model):
             .sudo()
             .browse({r["uid"] for r in recipients if r.get("uid")})
         )
+        readers = set(self._readers_among(users).ids)
+        return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
+
+    def _readers_among(self, users):
+        """The ``users`` who may read the ticket; a batch that checked its
+        recipients at once (``READERS_CHECKED``) vouches for its pairs."""
+        self.ensure_one()
         cr_id, checked = READERS_CHECKED.get() or (None, frozenset())
         if cr_id != id(self.env.cr):
             checked = frozenset()
-        readers = {
-            user.id
-            for user in users
-            if (self.id, user.id) in checked or self._filtered_readable_by(user)
-        }
-        return [r for r in recipients if not r.get("uid") or r["uid"] in readers]
+        return users.filtered(
+            lambda user: (
+                (self.id, user.id) in checked or self._filtered_readable_by(user)
+            )
+        )
 
     def _unsubscribe_lost_readers(self, previous_requesters):
         """After a change of who owns or asked for the tickets, their
