@@ -4,6 +4,7 @@ ticket's number and subject (Odoo computes the composer from its parent as
 superuser). It is refused; a readable ticket's message is answered as
 before."""
 
+from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
 
@@ -66,16 +67,20 @@ class TestComposerParent(SupportCase):
 
     def test_a_recipient_who_may_not_read_the_ticket_gets_none_either(self):
         # Odoo lets the recipients of a message read it; answering it from
-        # a composer needs the ticket
+        # a composer needs the ticket. Named while a reader (only readers
+        # are), then out of the group.
         message = self.ticket.message_post(
             body="Per conoscenza",
             message_type="comment",
             subtype_xmlid="mail.mt_note",
-            partner_ids=self.tech_b.partner_id.ids,
+            partner_ids=self.tech_a.partner_id.ids,
         )
-        self.assertTrue(message.with_user(self.tech_b).has_access("read"))
+        self.assertEqual(message.partner_ids, self.tech_a.partner_id)
+        self.group_a.role_ids = [Command.unlink(self.role_tech_a.id)]
+        self.assertNotSees(self.tech_a, self.ticket)
+        self.assertTrue(message.with_user(self.tech_a).has_access("read"))
         with self.assertRefused(AccessError, "you may not read"):
-            composer = self.Composer.with_user(self.tech_b).create(
+            composer = self.Composer.with_user(self.tech_a).create(
                 self.composer_values(message)
             )
             self.assertRevealsNothing(str(composer.read()))
