@@ -515,6 +515,29 @@ class CommittedCase(_OdooTestAttributes, BaseCase):
                     _logger.warning("%s left %s: %s", cls.__name__, records, error)
 
 
+def post_account_form(case, user, password, email):
+    """/my/account as its form posts it, ``user``'s details with ``email``."""
+    from odoo import http
+
+    case.authenticate(user.login, password)
+    return case.url_open(
+        "/my/account",
+        data={
+            "csrf_token": http.Request.csrf_token(case),
+            "name": user.name,
+            "email": email,
+            "phone": "+39 02 1234567",
+            "street": "Via Roma 1",
+            "city": "Milano",
+            "country_id": case.env.ref("base.it").id,
+            "zipcode": "",
+            "state_id": "",
+            "vat": "",
+            "company_name": "",
+        },
+    )
+
+
 def post_json_route(case, url, params):
     """A JSON route called as the web client calls it, in ``case``'s
     session: (raw answer, payload)."""

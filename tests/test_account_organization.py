@@ -3,9 +3,7 @@ an address they typed or changed themselves (issue 13). The e-mail domain
 rule is for requesters without an account: the contacts the mail gateway
 creates for unknown senders."""
 
-from odoo import http
-
-from .common import new_customer_user, new_organization
+from .common import new_customer_user, new_organization, post_account_form
 from .test_mail_intake import MailIntakeCase
 from .test_portal import PortalCase
 
@@ -67,22 +65,8 @@ class TestAccountOrganization(PortalCase):
             (self.nobody, ticket, self.env["res.partner"]),
             (self.portal_user, own, self.acme),
         ):
-            self.authenticate(user.login, user.login)
-            response = self.url_open(
-                "/my/account",
-                data={
-                    "csrf_token": http.Request.csrf_token(self),
-                    "name": user.name,
-                    "email": f"nuovo.{user.login}@rossi-impianti.it",
-                    "phone": "+39 02 1234567",
-                    "street": "Via Roma 1",
-                    "city": "Milano",
-                    "country_id": self.env.ref("base.it").id,
-                    "zipcode": "",
-                    "state_id": "",
-                    "vat": "",
-                    "company_name": "",
-                },
+            response = post_account_form(
+                self, user, user.login, f"nuovo.{user.login}@rossi-impianti.it"
             )
             self.assertEqual(response.status_code, 200)
             user.partner_id.invalidate_recordset()

@@ -88,6 +88,13 @@ def test_installs_without_warnings(fresh_database, tmp_path, demo):
         "JOIN support_group g ON g.team_id = t.id",
     )
     assert ("Support|admin|support|General|t" in desk.splitlines()) == (not demo)
+    # customers are invited, not signed up by whoever types their address
+    scope = psql(
+        fresh_database,
+        "SELECT value FROM ir_config_parameter "
+        "WHERE key = 'auth_signup.invitation_scope'",
+    )
+    assert scope == "b2b"
 
 
 # 18.0.1.2.0, the release before the ticket kept its holder's role

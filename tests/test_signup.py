@@ -12,6 +12,7 @@ from .common import (
     SupportHttpCase,
     new_customer_user,
     new_organization,
+    post_account_form,
 )
 
 CUSTOMER_EMAIL = "giorgio.colombo@ferramenta.example.com"
@@ -108,23 +109,7 @@ class TestAccountAddress(RpcTransportsMixin, SignupCase):
         )
 
     def account_form(self, email):
-        self.authenticate(self.joel.login, self.password(self.joel))
-        return self.url_open(
-            "/my/account",
-            data={
-                "csrf_token": http.Request.csrf_token(self),
-                "name": self.joel.name,
-                "email": email,
-                "phone": "+39 02 1234567",
-                "street": "Via Roma 1",
-                "city": "Milano",
-                "country_id": self.env.ref("base.it").id,
-                "zipcode": "",
-                "state_id": "",
-                "vat": "",
-                "company_name": "",
-            },
-        )
+        return post_account_form(self, self.joel, self.password(self.joel), email)
 
     def test_a_customer_does_not_take_another_contacts_address(self):
         response = self.account_form(f" {CUSTOMER_EMAIL.title()} ")

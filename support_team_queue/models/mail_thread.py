@@ -64,6 +64,15 @@ class MailThread(models.AbstractModel):
             self = self.with_context(mail_auto_submitted=True)
         return super()._message_route_process(message, message_dict, routes)
 
+    @api.model
+    def _check_mail_gateway(self):
+        """Refuse whoever is not the mail gateway: superuser (the mail
+        fetcher) or a Settings account (Odoo's mail gateway script)."""
+        if not self.env.is_system():
+            raise AccessError(
+                self.env._("Only the mail gateway may deliver incoming e-mail.")
+            )
+
     # Models that set this read a part of an incoming e-mail in an unknown
     # charset as latin-1 instead of failing (see below).
     _mail_unknown_charset_as_latin1 = False
@@ -76,10 +85,7 @@ class MailThread(models.AbstractModel):
         # or the id of a thread to post in, and create, reopen or fill
         # tickets their rights refuse. The gateway is the mail fetcher (run
         # as superuser) or a mail gateway account with Settings rights.
-        if not self.env.is_system():
-            raise AccessError(
-                self.env._("Only the mail gateway may deliver incoming e-mail.")
-            )
+        self._check_mail_gateway()
         # Tells the parser below which model the gateway falls back on (a
         # mail server's "Create a new record").
         return super(

@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
 from odoo.tools import email_normalize
 
 
@@ -20,6 +19,8 @@ class SupportTicket(models.Model):
         go to ``message_update``; bounces and auto-replies never get here
         (see ``models/mail_thread.py``).
         """
+        # public, as message_update: over RPC it would open a ticket as an
+        # e-mail does; the gateway's step (models/mail_thread.py)
         self._check_mail_gateway()
         email_from = msg_dict.get("email_from")
         partner = self.env["res.partner"].browse(msg_dict.get("author_id"))
@@ -63,17 +64,6 @@ class SupportTicket(models.Model):
             self._resume_on_customer_reply()
         update_vals = dict(update_vals or {}, date_last_activity=fields.Datetime.now())
         return super().message_update(msg_dict, update_vals=update_vals)
-
-    @api.model
-    def _check_mail_gateway(self):
-        # message_new and message_update are public: over RPC they would
-        # open a ticket as an e-mail does (its requester found or created
-        # from any address) or reopen one on a customer's behalf. They are
-        # the gateway's (message_process, itself kept to the gateway).
-        if not self.env.is_system():
-            raise AccessError(
-                self.env._("Only the mail gateway may deliver incoming e-mail.")
-            )
 
     def _process_attachments_for_post(
         self, attachments, attachment_ids, message_values

@@ -88,7 +88,7 @@ class SupportTicket(models.Model):
         self.ensure_one()
         ticket = self.sudo()
         if partner.user_ids:
-            return any(ticket._filtered_readable_by(user) for user in partner.user_ids)
+            return bool(ticket._readers_among(partner.user_ids))
         if not by_mail:
             return True
         organization = ticket.organization_id

@@ -52,7 +52,7 @@ class SupportTicket(models.Model):
             kwargs["message_type"] = "comment"
             if not (kwargs.get("subtype_xmlid") or kwargs.get("subtype_id")):
                 kwargs["subtype_xmlid"] = "mail.mt_comment"
-        if kwargs.get("partner_ids"):
+        if kwargs.get("partner_ids") and len(self) == 1:
             kwargs["partner_ids"] = self._partners_who_may_be_named(
                 kwargs["partner_ids"]
             )
@@ -61,34 +61,26 @@ class SupportTicket(models.Model):
     # Patch of Odoo: a message's recipients read it, whatever its document; of a
     # ticket, only partners whose users may read it are named.
     def message_notify(self, *, partner_ids=False, **kwargs):
-        if partner_ids and self:
+        if partner_ids and len(self) == 1:
             partner_ids = self._partners_who_may_be_named(partner_ids)
         return super().message_notify(partner_ids=partner_ids, **kwargs)
 
     def _partners_who_may_be_named(self, partner_ids):
-        """``partner_ids`` (ids, or Odoo's commands) without the partners
-        whose users may not read the ticket. Odoo lets a message's
-        recipients read it, whatever its document: someone named on a
-        ticket's message (a mention, an activity's notice) would read it,
-        the ticket's number and subject with it, while not told of it
-        (``_notify_get_recipients``). Partners without a user (the
-        requester's contact, an address copied) are the customer's side:
-        they stay."""
-        ids = [
-            (value[1] if value[0] == 4 else None)
-            if isinstance(value, list | tuple)
-            else value
-            for value in partner_ids
-        ]
-        if None in ids or len(self) != 1:
-            return partner_ids  # other commands are Odoo's to read or refuse
-        partners = self.env["res.partner"].sudo().browse(ids)
-        refused = {
-            partner.id
-            for partner in partners.exists()
-            if partner.user_ids and not self._readers_among(partner.user_ids)
-        }
-        return [pid for pid in ids if pid not in refused]
+        """``partner_ids`` without the partners whose users may not read the
+        ticket. Odoo lets a message's recipients read it, whatever its
+        document: someone named on a ticket's message (a mention, an
+        activity's notice) would read it, the ticket's number and subject
+        with it, while not told of it (``_notify_get_recipients``).
+        Partners without a user (the requester's contact, an address
+        copied) are the customer's side: they stay."""
+        self.ensure_one()
+        partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
+        refused = partners.filtered(
+            lambda partner: (
+                partner.user_ids and not self._readers_among(partner.user_ids)
+            )
+        )
+        return [pid for pid in partner_ids if pid not in refused.ids]
 
     # Patch of Odoo: a post links any file id an internal user sends; on a ticket only
     # one's own uploads, or the ticket's files with write access.
